@@ -1,0 +1,34 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { AuthGuard } from './common/auth.guard';
+import { ormConfig } from './mikro-orm.config';
+import { AgentsModule } from './modules/agents/agents.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthModule } from './modules/health/health.module';
+import { UsersModule } from './modules/users/users.module';
+import { WorkflowsModule } from './modules/workflows/workflows.module';
+
+export interface AppOptions {
+  databaseUrl: string;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        MikroOrmModule.forRoot({ ...ormConfig(options.databaseUrl), registerRequestContext: false }),
+        AuditModule,
+        AuthModule,
+        UsersModule,
+        AgentsModule,
+        WorkflowsModule,
+        HealthModule,
+      ],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
+    };
+  }
+}

@@ -1,0 +1,68 @@
+import type { FieldError } from '@tandem/shared';
+
+/** Machine-readable reasons carried in every error body's `code` (DESIGN 8). */
+export enum ErrorCode {
+  ValidationFailed = 'validation_failed',
+  BadRequest = 'bad_request',
+  Unauthorized = 'unauthorized',
+  Forbidden = 'forbidden',
+  NotFound = 'not_found',
+  VersionConflict = 'version_conflict',
+  AlreadyDecided = 'already_decided',
+  StaleRevision = 'stale_revision',
+  Conflict = 'conflict',
+  NotApplicable = 'not_applicable',
+  WipLimit = 'wip_limit',
+  Claimed = 'claimed',
+  PayloadTooLarge = 'payload_too_large',
+  RateLimited = 'rate_limited',
+  Unavailable = 'unavailable',
+  Internal = 'internal',
+}
+
+const STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.ValidationFailed]: 400,
+  [ErrorCode.BadRequest]: 400,
+  [ErrorCode.Unauthorized]: 401,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.VersionConflict]: 409,
+  [ErrorCode.AlreadyDecided]: 409,
+  [ErrorCode.StaleRevision]: 409,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.NotApplicable]: 409,
+  [ErrorCode.WipLimit]: 409,
+  [ErrorCode.Claimed]: 409,
+  [ErrorCode.PayloadTooLarge]: 413,
+  [ErrorCode.RateLimited]: 429,
+  [ErrorCode.Unavailable]: 503,
+  [ErrorCode.Internal]: 500,
+};
+
+/** The one exception type services throw; the global filter turns it into DESIGN 8's body. */
+export class AppError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: { details?: FieldError[] | Record<string, unknown>; current?: unknown } = {},
+  ) {
+    super(message);
+    this.status = STATUS[code];
+  }
+
+  static notFound(what: string, id?: string): AppError {
+    return new AppError(ErrorCode.NotFound, id ? `${what} ${id} not found` : `${what} not found`);
+  }
+
+  static badRequest(message: string, details?: Record<string, unknown>): AppError {
+    return new AppError(ErrorCode.BadRequest, message, { details });
+  }
+
+  static versionConflict(what: string, current: unknown): AppError {
+    return new AppError(ErrorCode.VersionConflict, `${what} was changed by someone else; reload and retry`, {
+      current,
+    });
+  }
+}

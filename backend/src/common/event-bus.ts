@@ -1,0 +1,27 @@
+import { EventEmitter } from 'node:events';
+import { Injectable } from '@nestjs/common';
+import type { AuditEntry } from '@tandem/shared';
+
+/** An audit entry after its transaction committed, with the entity it changed: the source of every event. */
+export interface CommittedEntry {
+  entry: AuditEntry;
+  data: unknown;
+}
+
+/**
+ * In-process bus between services (which publish after commit) and `realtime/` (which fans out).
+ * Services never import Socket.IO (STYLE).
+ */
+@Injectable()
+export class EventBus {
+  private readonly emitter = new EventEmitter().setMaxListeners(50);
+
+  publish(committed: CommittedEntry[]): void {
+    if (committed.length) this.emitter.emit('committed', committed);
+  }
+
+  onCommitted(listener: (committed: CommittedEntry[]) => void): () => void {
+    this.emitter.on('committed', listener);
+    return () => this.emitter.off('committed', listener);
+  }
+}

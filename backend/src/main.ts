@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory';
+import { loadConfig } from './config';
+import { runMigrations } from './database/migrate';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres';
+import { seedAdmin } from './seed-admin';
+
+/**
+ * `npm start`: with no DATABASE_URL an embedded PostgreSQL in TANDEM_DATA_DIR; migrations; the first admin;
+ * then HTTP and Socket.IO on PORT. Ctrl-C (or SIGTERM) closes the app and then the embedded database.
+ */
+async function main() {
+  const logger = new Logger('Tandem');
+  const config = loadConfig();
+  let embedded: EmbeddedDatabase | undefined;
+  if (!config.databaseUrl) {
+    logger.log(`No DATABASE_URL: starting the embedded PostgreSQL in ${config.dataDir}`);
+    embedded = await startEmbeddedPostgres(config.dataDir);
+  }
+  const databaseUrl = config.databaseUrl ?? embedded!.url;
+  try {
+    const applied = await runMigrations(databaseUrl);
+    if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
+    const app = await createApp({ databaseUrl });
+    const admin = await seedAdmin(app, config);
+    await app.listen(config.port, '0.0.0.0');
+    const url = `http://localhost:${config.port}`;
+    console.log(`\nTandem is running at ${url}  (API ${url}/api, docs ${url}/api/docs)`);
+    if (admin) {
+      console.log(`Admin account created: ${admin.email} / ${admin.generated ? admin.password : '(ADMIN_PASSWORD)'}`);
+      if (admin.generated) console.log('This password is printed once; change it after signing in.');
+    }
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.log(`${signal}: shutting down`);
+      await app.close();
+      await embedded?.stop();
+      process.exit(0);
+    };
+    process.on('SIGINT', (signal) => void stop(signal));
+    process.on('SIGTERM', (signal) => void stop(signal));
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

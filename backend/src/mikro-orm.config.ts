@@ -1,0 +1,50 @@
+import { defineConfig } from '@mikro-orm/postgresql';
+import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import { Migrator } from '@mikro-orm/migrations';
+import { migrationsList } from '../../migrations';
+import { AgentEntity } from './modules/agents/entities/agent.entity';
+import { AuditEntryEntity } from './modules/audit/entities/audit-entry.entity';
+import { SessionEntity } from './modules/auth/entities/session.entity';
+import { CommentEntity } from './modules/comments/entities/comment.entity';
+import { SuggestionEntity } from './modules/suggestions/entities/suggestion.entity';
+import { TaskEntity } from './modules/tasks/entities/task.entity';
+import { UserEntity } from './modules/users/entities/user.entity';
+import { WorkflowAgentEntity } from './modules/workflows/entities/workflow-agent.entity';
+import { WorkflowEntity } from './modules/workflows/entities/workflow.entity';
+
+export const entities = [
+  UserEntity,
+  SessionEntity,
+  AgentEntity,
+  WorkflowEntity,
+  WorkflowAgentEntity,
+  TaskEntity,
+  SuggestionEntity,
+  CommentEntity,
+  AuditEntryEntity,
+];
+
+/** Where `npm run migration:create` writes new migrations: the repository's top-level `migrations/`. */
+export const MIGRATIONS_SOURCE_DIR = process.env.TANDEM_MIGRATIONS_DIR ?? `${process.cwd()}/migrations`;
+
+export function ormConfig(clientUrl: string, poolMax = 10) {
+  return defineConfig({
+    clientUrl,
+    entities,
+    metadataProvider: ReflectMetadataProvider,
+    extensions: [Migrator],
+    discovery: { warnWhenNoEntities: true },
+    pool: { min: 0, max: poolMax },
+    // Nest resolves request-scoped EMs through RequestContext; forks are explicit everywhere else.
+    allowGlobalContext: false,
+    migrations: {
+      migrationsList,
+      path: MIGRATIONS_SOURCE_DIR,
+      emit: 'ts',
+      snapshotOnMigrate: false,
+      snapshotName: '.snapshot-tandem',
+      silent: true,
+    },
+    debug: process.env.TANDEM_SQL_DEBUG === '1',
+  });
+}

@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import type { Agent, AgentWithKey, Page } from '@tandem/shared';
+import { AppError } from '../../common/app-error';
+import { applyPatch, creationChanges } from '../../common/changes';
+import type { Caller, RequestMeta } from '../../common/caller';
+import { DEFAULT_PAGE_SIZE, toPage, type PageQueryDto } from '../../common/paging';
+import { WritePath } from '../audit/write-path.service';
+import { AGENT_KEY_PREFIX, newSecret, sha256Hex } from '../auth/secrets';
+import type { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
+import { AgentEntity } from './entities/agent.entity';
+
+interface AgentStats {
+  total: number;
+  completed: number;
+  failed: number;
+}
+
+function toAgent(entity: AgentEntity, stats: AgentStats | undefined): Agent {
+  const finished = (stats?.completed ?? 0) + (stats?.failed ?? 0);
+  return {
+    id: entity.id,
+    name: entity.name,
+    description: entity.description,
+    capabilities: entity.capabilities,
+    status: entity.revokedAt ? 'offline' : entity.status,
+    lastSeen: entity.lastSeen?.toISOString() ?? null,
+    totalTasks: stats?.total ?? 0,
+    failedTasks: stats?.failed ?? 0,
+    successRate: finished ? (stats?.completed ?? 0) / finished : null,
+    revoked: entity.revokedAt !== null,
+    createdAt: entity.createdAt.toISOString(),
+    updatedAt: entity.updatedAt.toISOString(),
+    version: entity.version,
+  };
+}
+
+@Injectable()
+export class AgentsService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly writes: WritePath,
+  ) {}
+
+  /** Task counts per agent, derived from the tasks themselves (never typed in by clients). */
+  private async stats(em: EntityManager, ids: string[]): Promise<Map<string, AgentStats>> {
+    if (ids.length === 0) return new Map();
+    const rows = await em.execute<{ agent_id: string; total: string; completed: string; failed: string }[]>(
+      `select agent_id, count(*) as total,
+              count(*) filter (where status = 'completed') as completed,
+              count(*) filter (where status = 'failed') as failed
+         from tasks where deleted_at is null and agent_id in (?) group by agent_id`,
+      [ids],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.agent_id,
+        { total: Number(row.total), completed: Number(row.completed), failed: Number(row.failed) },
+      ]),
+    );
+  }
+
+  async serialize(em: EntityManager, agents: AgentEntity[]): Promise<Agent[]> {
+    const stats = await this.stats(
+      em,
+      agents.map((agent) => agent.id),
+    );
+    return agents.map((agent) => toAgent(agent, stats.get(agent.id)));
+  }
+
+  async list(query: PageQueryDto): Promise<Page<Agent>> {
+    const em = this.orm.em.fork();
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await em.find(AgentEntity, query.cursor ? { id: { $gt: query.cursor } } : {}, {
+      orderBy: { id: 'asc' },
+      limit: limit + 1,
+    });
+    return toPage(await this.serialize(em, rows), limit, (agent) => agent.id);
+  }
+
+  async get(id: string): Promise<Agent> {
+    const em = this.orm.em.fork();
+    const agent = await em.findOne(AgentEntity, { id });
+    if (!agent) throw AppError.notFound('agent', id);
+    const [serialized] = await this.serialize(em, [agent]);
+    return serialized;
+  }
+
+  async register(caller: Caller, meta: RequestMeta, dto: CreateAgentDto): Promise<AgentWithKey> {
+    const apiKey = newSecret(AGENT_KEY_PREFIX);
+    const agent = await this.writes.run(caller, meta, async (tx) => {
+      const created = tx.em.create(AgentEntity, {
+        name: dto.name,
+        description: dto.description ?? '',
+        capabilities: dto.capabilities ?? [],
+        apiKeyHash: sha256Hex(apiKey),
+      });
+      tx.record(() => ({
+        action: 'agent.registered',
+        entityType: 'agent',
+        entityId: created.id,
+        changes: creationChanges(created, ['name', 'description', 'capabilities']),
+        data: toAgent(created, undefined),
+      }));
+      return created;
+    });
+    return { agent: toAgent(agent, undefined), apiKey };
+  }
+
+  async update(caller: Caller, meta: RequestMeta, id: string, dto: UpdateAgentDto): Promise<Agent> {
+    await this.writes.run(caller, meta, async (tx) => {
+      const agent = await tx.lock(AgentEntity, id, 'agent');
+      if (dto.version !== undefined && dto.version !== agent.version) {
+        throw AppError.versionConflict('agent', (await this.serialize(tx.em, [agent]))[0]);
+      }
+      const changes = applyPatch(agent, {
+        name: dto.name,
+        description: dto.description,
+        capabilities: dto.capabilities,
+      });
+      if (Object.keys(changes).length) {
+        tx.record(() => ({
+          action: 'agent.updated',
+          entityType: 'agent',
+          entityId: id,
+          changes,
+          data: toAgent(agent, undefined),
+        }));
+      }
+    });
+    return this.get(id);
+  }
+
+  async rotateKey(caller: Caller, meta: RequestMeta, id: string): Promise<AgentWithKey> {
+    const apiKey = newSecret(AGENT_KEY_PREFIX);
+    await this.writes.run(caller, meta, async (tx) => {
+      const agent = await tx.lock(AgentEntity, id, 'agent');
+      agent.apiKeyHash = sha256Hex(apiKey);
+      const wasRevoked = agent.revokedAt !== null;
+      agent.revokedAt = null;
+      tx.record(() => ({
+        action: 'agent.key_rotated',
+        entityType: 'agent',
+        entityId: id,
+        changes: { apiKey: ['(old key)', '(new key)'], ...(wasRevoked ? { revoked: [true, false] } : {}) },
+        data: toAgent(agent, undefined),
+      }));
+    });
+    return { agent: await this.get(id), apiKey };
+  }
+
+  /** DELETE revokes: the key stops working at once; the agent stays for the audit trail. */
+  async revoke(caller: Caller, meta: RequestMeta, id: string): Promise<Agent> {
+    await this.writes.run(caller, meta, async (tx) => {
+      const agent = await tx.lock(AgentEntity, id, 'agent');
+      if (agent.revokedAt) return;
+      agent.apiKeyHash = null;
+      agent.revokedAt = new Date();
+      agent.status = 'offline';
+      tx.record(() => ({
+        action: 'agent.revoked',
+        entityType: 'agent',
+        entityId: id,
+        changes: { revoked: [false, true] },
+        data: toAgent(agent, undefined),
+      }));
+    });
+    return this.get(id);
+  }
+}

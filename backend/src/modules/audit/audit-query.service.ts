@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { AuditEntry, Page } from '@tandem/shared';
+import { entryFromRow, type AuditRow } from './audit.service';
+import type { AuditFilterDto, AuditQueryDto } from './dto/audit-query.dto';
+
+/** Builds `where` clauses for the audit filters; values always go in as parameters. */
+export function auditWhere(filter: AuditFilterDto): { sql: string; params: unknown[] } {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: string, value: unknown) => {
+    clauses.push(clause);
+    params.push(value);
+  };
+  if (filter.from) add('at >= ?', filter.from);
+  if (filter.to) add('at <= ?', filter.to);
+  if (filter.actorType) add('actor_type = ?', filter.actorType);
+  if (filter.actorId) add('actor_id = ?', filter.actorId);
+  if (filter.action?.endsWith('.*')) add('action like ?', `${filter.action.slice(0, -1)}%`);
+  else if (filter.action) add('action = ?', filter.action);
+  if (filter.entityType) add('entity_type = ?', filter.entityType);
+  if (filter.entityId) add('entity_id = ?', filter.entityId);
+  if (filter.workflowId) add('workflow_id = ?', filter.workflowId);
+  if (filter.outcome) add('outcome = ?', filter.outcome);
+  return { sql: clauses.length ? clauses.join(' and ') : 'true', params };
+}
+
+@Injectable()
+export class AuditQueryService {
+  constructor(private readonly orm: MikroORM) {}
+
+  async search(query: AuditQueryDto): Promise<Page<AuditEntry>> {
+    const limit = query.limit ?? 100;
+    const order = query.order ?? 'desc';
+    const where = auditWhere(query);
+    const params = [...where.params];
+    let sql = where.sql;
+    if (query.cursor) {
+      sql += order === 'desc' ? ' and seq < ?' : ' and seq > ?';
+      params.push(query.cursor);
+    }
+    const rows = await this.orm.em
+      .fork()
+      .execute<AuditRow[]>(`select * from audit_log where ${sql} order by seq ${order} limit ${limit + 1}`, params);
+    const items = rows.slice(0, limit).map(entryFromRow);
+    return { items, nextCursor: rows.length > limit ? String(items[items.length - 1].seq) : null };
+  }
+}

@@ -1,0 +1,167 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AuditAction, AuditEntry, AuditOutcome, Changes, EntityType } from '@tandem/shared';
+import { EventBus } from '../../common/event-bus';
+import { actorOf, type Caller, type RequestMeta } from '../../common/caller';
+import { GENESIS_HASH, hashEntry } from './audit-hash';
+
+/** What a service says about its change; the audit service adds seq, time, actor, request and hashes. */
+export interface AuditDraft {
+  action: AuditAction;
+  entityType: EntityType;
+  entityId: string | null;
+  workflowId?: string | null;
+  changes?: Changes;
+  context?: Record<string, unknown>;
+  outcome?: AuditOutcome;
+  /** The entity after the change; a function is evaluated after flush, so it sees the new version. */
+  data?: unknown;
+  /** Overrides the caller as actor, e.g. `system` acting for a policy inside a human's request. */
+  actor?: Caller;
+  onBehalfOf?: string | null;
+}
+
+/** Serializes appends across all nodes so that seq order is commit order and the chain never forks. */
+const AUDIT_APPEND_LOCK = 748_102_331;
+
+export interface AuditRow {
+  seq: string;
+  at: Date;
+  actor_type: AuditEntry['actor']['type'];
+  actor_id: string | null;
+  actor_name: string;
+  on_behalf_of: string | null;
+  action: AuditAction;
+  outcome: AuditOutcome;
+  entity_type: EntityType;
+  entity_id: string | null;
+  workflow_id: string | null;
+  changes: Changes;
+  context: Record<string, unknown>;
+  data: unknown;
+  request_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export function entryFromRow(row: AuditRow): AuditEntry {
+  return {
+    seq: Number(row.seq),
+    at: new Date(row.at).toISOString(),
+    actor: { type: row.actor_type, id: row.actor_id, name: row.actor_name },
+    onBehalfOf: row.on_behalf_of,
+    action: row.action,
+    outcome: row.outcome,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    workflowId: row.workflow_id,
+    changes: row.changes,
+    context: row.context,
+    data: row.data ?? null,
+    requestId: row.request_id,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+/** JSON round trip: what is hashed is exactly what jsonb gives back (no undefined, dates as strings). */
+const plain = <T>(value: T): T => (value === undefined ? (null as T) : (JSON.parse(JSON.stringify(value)) as T));
+
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly bus: EventBus,
+  ) {}
+
+  /**
+   * Appends entries inside the caller's transaction. Call it last, just before commit: the advisory lock it
+   * takes is held until commit, so the time the chain is serialized stays short.
+   */
+  async append(em: EntityManager, caller: Caller, meta: RequestMeta, drafts: AuditDraft[]): Promise<AuditEntry[]> {
+    if (drafts.length === 0) return [];
+    await em.execute('select pg_advisory_xact_lock(?)', [AUDIT_APPEND_LOCK]);
+    const [head] = await em.execute<{ seq: string; hash: string }[]>(
+      'select seq, hash from audit_log order by seq desc limit 1',
+    );
+    let seq = head ? Number(head.seq) : 0;
+    let prevHash = head?.hash ?? GENESIS_HASH;
+    const at = new Date().toISOString();
+    const entries: AuditEntry[] = [];
+    for (const draft of drafts) {
+      const actor = draft.actor ?? caller;
+      seq += 1;
+      const unhashed = {
+        seq,
+        at,
+        actor: actorOf(actor),
+        onBehalfOf: draft.onBehalfOf ?? (actor.type === 'system' ? (actor.onBehalfOf ?? null) : null),
+        action: draft.action,
+        outcome: draft.outcome ?? 'success',
+        entityType: draft.entityType,
+        entityId: draft.entityId,
+        workflowId: draft.workflowId ?? null,
+        changes: plain(draft.changes ?? {}),
+        context: plain(draft.context ?? {}),
+        data: plain(draft.data ?? null),
+        requestId: meta.requestId,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+        prevHash,
+      };
+      const hash = hashEntry(unhashed);
+      entries.push({ ...unhashed, hash });
+      prevHash = hash;
+    }
+    const columns =
+      'seq, at, actor_type, actor_id, actor_name, on_behalf_of, action, outcome, entity_type, entity_id, ' +
+      'workflow_id, changes, context, data, request_id, ip, user_agent, prev_hash, hash';
+    const placeholders = entries.map(() => `(${new Array(19).fill('?').join(', ')})`).join(', ');
+    const params = entries.flatMap((entry) => [
+      entry.seq,
+      entry.at,
+      entry.actor.type,
+      entry.actor.id,
+      entry.actor.name,
+      entry.onBehalfOf,
+      entry.action,
+      entry.outcome,
+      entry.entityType,
+      entry.entityId,
+      entry.workflowId,
+      JSON.stringify(entry.changes),
+      JSON.stringify(entry.context),
+      JSON.stringify(entry.data),
+      entry.requestId,
+      entry.ip,
+      entry.userAgent,
+      entry.prevHash,
+      entry.hash,
+    ]);
+    await em.execute(`insert into audit_log (${columns}) values ${placeholders}`, params);
+    return entries;
+  }
+
+  /** Writes one entry in its own transaction, e.g. a refusal: the refused request itself changes nothing. */
+  async record(caller: Caller, meta: RequestMeta, draft: AuditDraft): Promise<void> {
+    const entries = await this.orm.em.fork().transactional((tx) => this.append(tx, caller, meta, [draft]));
+    this.bus.publish(entries.map((entry) => ({ entry, data: null })));
+  }
+
+  /** Audits a refusal for lack of permission (`access.denied`, outcome `denied`). */
+  recordDenied(caller: Caller, meta: RequestMeta, reason: string, target: Partial<AuditDraft> = {}): Promise<void> {
+    return this.record(caller, meta, {
+      action: 'access.denied',
+      entityType: target.entityType ?? 'session',
+      entityId: target.entityId ?? null,
+      workflowId: target.workflowId ?? null,
+      outcome: 'denied',
+      context: { reason, ...target.context },
+    });
+  }
+}

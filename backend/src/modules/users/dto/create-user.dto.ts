@@ -1,0 +1,21 @@
+import { IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { ROLES, type CreateUserRequest, type Role } from '@tandem/shared';
+
+export class CreateUserDto implements CreateUserRequest {
+  @IsEmail()
+  @MaxLength(320)
+  email!: string;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+
+  @IsString()
+  @MinLength(8)
+  @MaxLength(1000)
+  password!: string;
+
+  @IsIn(ROLES)
+  role!: Role;
+}

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { Page, User } from '@tandem/shared';
+import { AppError, ErrorCode } from '../../common/app-error';
+import { applyPatch } from '../../common/changes';
+import type { Caller, RequestMeta } from '../../common/caller';
+import { DEFAULT_PAGE_SIZE, toPage, type PageQueryDto } from '../../common/paging';
+import { WritePath } from '../audit/write-path.service';
+import { hashPassword } from '../auth/secrets';
+import type { CreateUserDto } from './dto/create-user.dto';
+import type { UpdateUserDto } from './dto/update-user.dto';
+import { UserEntity } from './entities/user.entity';
+import { toUser } from './user.mapper';
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly writes: WritePath,
+  ) {}
+
+  async list(query: PageQueryDto): Promise<Page<User>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.orm.em.fork().find(UserEntity, query.cursor ? { id: { $gt: query.cursor } } : {}, {
+      orderBy: { id: 'asc' },
+      limit: limit + 1,
+    });
+    return toPage(rows.map(toUser), limit, (user) => user.id);
+  }
+
+  async create(caller: Caller, meta: RequestMeta, dto: CreateUserDto): Promise<User> {
+    const email = dto.email.trim().toLowerCase();
+    const passwordHash = await hashPassword(dto.password);
+    return this.writes
+      .run(caller, meta, async (tx) => {
+        if (await tx.em.count(UserEntity, { email })) {
+          throw new AppError(ErrorCode.Conflict, `A user with email ${email} already exists`);
+        }
+        const user = tx.em.create(UserEntity, { email, name: dto.name, role: dto.role, passwordHash, disabled: false });
+        tx.record(() => ({
+          action: 'user.created',
+          entityType: 'user',
+          entityId: user.id,
+          changes: { email: [null, email], name: [null, dto.name], role: [null, dto.role] },
+          data: toUser(user),
+        }));
+        return user;
+      })
+      .then(toUser);
+  }
+
+  async update(caller: Caller, meta: RequestMeta, id: string, dto: UpdateUserDto): Promise<User> {
+    const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
+    return this.writes
+      .run(caller, meta, async (tx) => {
+        const user = await tx.lock(UserEntity, id, 'user');
+        if (dto.version !== undefined && dto.version !== user.version)
+          throw AppError.versionConflict('user', toUser(user));
+        if (id === caller.id && ((dto.role && dto.role !== 'admin') || dto.disabled)) {
+          throw AppError.badRequest('Admins cannot demote or disable themselves');
+        }
+        const changes = applyPatch(user, { name: dto.name, role: dto.role, disabled: dto.disabled });
+        if (passwordHash) {
+          user.passwordHash = passwordHash;
+          changes.password = ['(hidden)', '(changed)'];
+        }
+        const action = dto.disabled === true && changes.disabled ? 'user.disabled' : 'user.updated';
+        if (Object.keys(changes).length) {
+          tx.record(() => ({ action, entityType: 'user', entityId: id, changes, data: toUser(user) }));
+        }
+        return user;
+      })
+      .then(toUser);
+  }
+
+  /** DELETE disables the account: users are referenced by the audit log and are never removed. */
+  remove(caller: Caller, meta: RequestMeta, id: string): Promise<User> {
+    return this.update(caller, meta, id, { disabled: true });
+  }
+}

@@ -1,0 +1,115 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import {
+  WORKFLOW_STATUSES,
+  type AssignAgentsRequest,
+  type CreateWorkflowRequest,
+  type UpdateWorkflowRequest,
+  type WorkflowPolicy,
+  type WorkflowStatus,
+} from '@tandem/shared';
+import { PageQueryDto } from '../../../common/paging';
+
+export class PolicyDto implements Partial<WorkflowPolicy> {
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  requiredApprovals?: number;
+
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  autoApproveAbove?: number | null;
+
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(30 * 24 * 3600)
+  suggestionTtlSeconds?: number | null;
+
+  @IsOptional()
+  @IsBoolean()
+  separationOfDuties?: boolean;
+}
+
+export class CreateWorkflowDto implements CreateWorkflowRequest {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  description?: string;
+
+  @IsOptional()
+  @IsIn(WORKFLOW_STATUSES)
+  status?: WorkflowStatus;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PolicyDto)
+  policy?: PolicyDto;
+}
+
+export class UpdateWorkflowDto implements UpdateWorkflowRequest {
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  description?: string;
+
+  @IsOptional()
+  @IsIn(WORKFLOW_STATUSES)
+  status?: WorkflowStatus;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PolicyDto)
+  policy?: PolicyDto;
+
+  @IsInt()
+  @Min(1)
+  version!: number;
+}
+
+export class AssignAgentsDto implements AssignAgentsRequest {
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsUUID('all', { each: true })
+  agentIds!: string[];
+}
+
+export class ListWorkflowsQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsIn(WORKFLOW_STATUSES)
+  status?: WorkflowStatus;
+
+  /** `true` lists archived workflows too. */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  includeArchived?: 'true' | 'false';
+}

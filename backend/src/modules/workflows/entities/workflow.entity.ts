@@ -1,0 +1,32 @@
+import type { Opt } from '@mikro-orm/core';
+import { Entity, Enum, Property } from '@mikro-orm/decorators/legacy';
+import { WORKFLOW_STATUSES, type WorkflowPolicy, type WorkflowStatus } from '@tandem/shared';
+import { BaseEntity } from '../../../common/base.entity';
+
+export const DEFAULT_POLICY: WorkflowPolicy = {
+  requiredApprovals: 1,
+  autoApproveAbove: null,
+  suggestionTtlSeconds: null,
+  separationOfDuties: false,
+};
+
+@Entity({ tableName: 'workflows' })
+export class WorkflowEntity extends BaseEntity {
+  @Property({ type: 'string' })
+  name!: string;
+
+  @Property({ type: 'text' })
+  description: Opt<string> = '';
+
+  @Enum({ items: () => WORKFLOW_STATUSES })
+  status: Opt<WorkflowStatus> = 'draft';
+
+  @Property({ type: 'uuid', nullable: true })
+  createdBy: string | null = null;
+
+  @Property({ type: 'json' })
+  policy: Opt<WorkflowPolicy> = { ...DEFAULT_POLICY };
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  archivedAt: Date | null = null;
+}

@@ -1,0 +1,181 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import type { Page, Workflow, WorkflowProgress } from '@tandem/shared';
+import { AppError } from '../../common/app-error';
+import { applyPatch, creationChanges } from '../../common/changes';
+import type { Caller, RequestMeta } from '../../common/caller';
+import { DEFAULT_PAGE_SIZE, toPage } from '../../common/paging';
+import { WritePath } from '../audit/write-path.service';
+import { AgentEntity } from '../agents/entities/agent.entity';
+import type { AssignAgentsDto, CreateWorkflowDto, ListWorkflowsQueryDto, UpdateWorkflowDto } from './dto/workflow.dto';
+import { WorkflowAgentEntity } from './entities/workflow-agent.entity';
+import { DEFAULT_POLICY, WorkflowEntity } from './entities/workflow.entity';
+import { WorkflowAccess } from './workflow-access.service';
+
+const EMPTY_PROGRESS: WorkflowProgress = { total: 0, completed: 0, failed: 0, ratio: 0 };
+
+@Injectable()
+export class WorkflowsService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly writes: WritePath,
+    private readonly access: WorkflowAccess,
+  ) {}
+
+  /** Progress and assigned agents, derived from tasks and assignments in two queries for any number of rows. */
+  async serialize(em: EntityManager, workflows: WorkflowEntity[]): Promise<Workflow[]> {
+    const ids = workflows.map((workflow) => workflow.id);
+    if (ids.length === 0) return [];
+    const [counts, assignments] = await Promise.all([
+      em.execute<{ workflow_id: string; total: string; completed: string; failed: string }[]>(
+        `select workflow_id, count(*) as total,
+                count(*) filter (where status = 'completed') as completed,
+                count(*) filter (where status = 'failed') as failed
+           from tasks where deleted_at is null and workflow_id in (?) group by workflow_id`,
+        [ids],
+      ),
+      em.find(WorkflowAgentEntity, { workflow: { $in: ids } }, { orderBy: { agent: 'asc' } }),
+    ]);
+    const progress = new Map<string, WorkflowProgress>(
+      counts.map((row) => {
+        const total = Number(row.total);
+        const completed = Number(row.completed);
+        return [
+          row.workflow_id,
+          { total, completed, failed: Number(row.failed), ratio: total ? completed / total : 0 },
+        ];
+      }),
+    );
+    return workflows.map((workflow) => ({
+      id: workflow.id,
+      name: workflow.name,
+      description: workflow.description,
+      status: workflow.status,
+      createdBy: workflow.createdBy,
+      progress: progress.get(workflow.id) ?? EMPTY_PROGRESS,
+      policy: { ...DEFAULT_POLICY, ...workflow.policy },
+      agentIds: assignments.filter((row) => row.workflow === workflow.id).map((row) => row.agent),
+      archivedAt: workflow.archivedAt?.toISOString() ?? null,
+      createdAt: workflow.createdAt.toISOString(),
+      updatedAt: workflow.updatedAt.toISOString(),
+      version: workflow.version,
+    }));
+  }
+
+  private async one(em: EntityManager, workflow: WorkflowEntity): Promise<Workflow> {
+    return (await this.serialize(em, [workflow]))[0];
+  }
+
+  async list(caller: Caller, query: ListWorkflowsQueryDto): Promise<Page<Workflow>> {
+    const em = this.orm.em.fork();
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const where: Record<string, unknown> = {};
+    if (query.cursor) where.id = { $gt: query.cursor };
+    if (query.status) where.status = query.status;
+    if (query.includeArchived !== 'true') where.archivedAt = null;
+    if (caller.type === 'agent')
+      where.id = { ...(where.id as object), $in: await this.access.assignedWorkflowIds(em, caller.id) };
+    const rows = await em.find(WorkflowEntity, where, { orderBy: { id: 'asc' }, limit: limit + 1 });
+    return toPage(await this.serialize(em, rows), limit, (workflow) => workflow.id);
+  }
+
+  async get(caller: Caller, meta: RequestMeta, id: string): Promise<Workflow> {
+    const em = this.orm.em.fork();
+    const workflow = await em.findOne(WorkflowEntity, { id });
+    if (!workflow) throw AppError.notFound('workflow', id);
+    await this.access.assertCanAct(em, caller, meta, id);
+    return this.one(em, workflow);
+  }
+
+  async create(caller: Caller, meta: RequestMeta, dto: CreateWorkflowDto): Promise<Workflow> {
+    return this.writes.run(caller, meta, async (tx) => {
+      const workflow = tx.em.create(WorkflowEntity, {
+        name: dto.name,
+        description: dto.description ?? '',
+        status: dto.status ?? 'draft',
+        createdBy: caller.id,
+        policy: { ...DEFAULT_POLICY, ...dto.policy },
+      });
+      await tx.em.flush();
+      const serialized = await this.one(tx.em, workflow);
+      tx.record({
+        action: 'workflow.created',
+        entityType: 'workflow',
+        entityId: workflow.id,
+        workflowId: workflow.id,
+        changes: creationChanges(workflow, ['name', 'description', 'status', 'policy']),
+        data: serialized,
+      });
+      return serialized;
+    });
+  }
+
+  async update(caller: Caller, meta: RequestMeta, id: string, dto: UpdateWorkflowDto): Promise<Workflow> {
+    return this.writes.run(caller, meta, async (tx) => {
+      const workflow = await tx.lock(WorkflowEntity, id, 'workflow');
+      if (dto.version !== workflow.version) throw AppError.versionConflict('workflow', await this.one(tx.em, workflow));
+      const policy = dto.policy ? { ...DEFAULT_POLICY, ...workflow.policy, ...dto.policy } : undefined;
+      const changes = applyPatch(workflow, {
+        name: dto.name,
+        description: dto.description,
+        status: dto.status,
+        policy,
+      });
+      if (Object.keys(changes).length === 0) return this.one(tx.em, workflow);
+      await tx.em.flush();
+      const serialized = await this.one(tx.em, workflow);
+      tx.record({
+        action: 'workflow.updated',
+        entityType: 'workflow',
+        entityId: id,
+        workflowId: id,
+        changes,
+        data: serialized,
+      });
+      return serialized;
+    });
+  }
+
+  /** DELETE archives: the board and its history stay readable; the workflow leaves the default list. */
+  async archive(caller: Caller, meta: RequestMeta, id: string): Promise<Workflow> {
+    return this.writes.run(caller, meta, async (tx) => {
+      const workflow = await tx.lock(WorkflowEntity, id, 'workflow');
+      if (workflow.archivedAt) return this.one(tx.em, workflow);
+      const changes = applyPatch(workflow, { archivedAt: new Date() });
+      await tx.em.flush();
+      const serialized = await this.one(tx.em, workflow);
+      tx.record({
+        action: 'workflow.archived',
+        entityType: 'workflow',
+        entityId: id,
+        workflowId: id,
+        changes,
+        data: serialized,
+      });
+      return serialized;
+    });
+  }
+
+  async assignAgents(caller: Caller, meta: RequestMeta, id: string, dto: AssignAgentsDto): Promise<Workflow> {
+    const agentIds = [...new Set(dto.agentIds.map((agentId) => agentId.toLowerCase()))].sort();
+    return this.writes.run(caller, meta, async (tx) => {
+      const workflow = await tx.lock(WorkflowEntity, id, 'workflow');
+      const found = await tx.em.count(AgentEntity, { id: { $in: agentIds } });
+      if (found !== agentIds.length) throw AppError.badRequest('Some agentIds do not exist', { agentIds });
+      const before = (await tx.em.find(WorkflowAgentEntity, { workflow: id })).map((row) => row.agent).sort();
+      await tx.em.nativeDelete(WorkflowAgentEntity, { workflow: id });
+      for (const agent of agentIds) tx.em.create(WorkflowAgentEntity, { workflow: id, agent });
+      await tx.em.flush();
+      const serialized = await this.one(tx.em, workflow);
+      tx.record({
+        action: 'workflow.agents_assigned',
+        entityType: 'workflow',
+        entityId: id,
+        workflowId: id,
+        changes: { agentIds: [before, agentIds] },
+        data: serialized,
+      });
+      return serialized;
+    });
+  }
+}

@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { createConnection } from 'node:net';
+import { runMigrations } from '../../src/database/migrate';
+import { adminQuery, databaseUrl, REDIS_URL } from './services';
+
+function redisReachable(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: hostname, port: Number(port || 6379) });
+    socket.setTimeout(2000);
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => (socket.destroy(), resolve(false)));
+  });
+}
+
+/**
+ * One migrated template database per test run; every test file clones it (CREATE DATABASE ... TEMPLATE), so
+ * files are isolated and the audit log of each holds only what its tests wrote.
+ */
+export default async function globalSetup(): Promise<void> {
+  const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const template = `tandem_test_${runId}_tpl`;
+  await adminQuery(`create database ${template}`);
+  await runMigrations(databaseUrl(template));
+  process.env.TANDEM_TEST_RUN = runId;
+  process.env.TANDEM_TEST_TEMPLATE = template;
+  process.env.TANDEM_REDIS_PREFIX = `tandem-test-${runId}`;
+  if (!(await redisReachable(REDIS_URL))) {
+    throw new Error(
+      `Tests need Redis at ${REDIS_URL}. Start it with: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 ` +
+        `--save "" --appendonly no`,
+    );
+  }
+}

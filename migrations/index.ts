@@ -1,0 +1,12 @@
+/**
+ * The ordered list of migrations. `npm run migration:create` appends new ones here; the migrator uses this list
+ * instead of scanning the folder, so the same build runs on any Node version.
+ */
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261123175446_Initial } from './Migration20261123175446_Initial';
+import { Migration20261123180000_AuditAppendOnly } from './Migration20261123180000_AuditAppendOnly';
+
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261123175446_Initial', class: Migration20261123175446_Initial },
+  { name: 'Migration20261123180000_AuditAppendOnly', class: Migration20261123180000_AuditAppendOnly },
+];

@@ -1,0 +1,121 @@
+/** Request and response shapes of the REST API (DESIGN 9). Backend DTO classes implement these. */
+import type { Agent, User, WorkflowPolicy } from './entities.js';
+import type { Decision, Role, SuggestionKind, TaskPriority, TaskStatus, WorkflowStatus } from './vocabulary.js';
+
+export interface LoginRequest {
+  email: string;
+  password: string;
+}
+export interface LoginResponse {
+  token: string;
+  user: User;
+}
+
+export type Principal = { type: 'human'; user: User } | { type: 'agent'; agent: Agent };
+
+export interface CreateUserRequest {
+  email: string;
+  name: string;
+  password: string;
+  role: Role;
+}
+export interface UpdateUserRequest {
+  name?: string;
+  role?: Role;
+  password?: string;
+  disabled?: boolean;
+  version?: number;
+}
+
+export interface CreateAgentRequest {
+  name: string;
+  description?: string;
+  capabilities?: string[];
+}
+export interface UpdateAgentRequest {
+  name?: string;
+  description?: string;
+  capabilities?: string[];
+  version?: number;
+}
+export interface AgentWithKey {
+  agent: Agent;
+  apiKey: string;
+}
+
+export interface CreateWorkflowRequest {
+  name: string;
+  description?: string;
+  status?: WorkflowStatus;
+  policy?: Partial<WorkflowPolicy>;
+}
+export interface UpdateWorkflowRequest {
+  name?: string;
+  description?: string;
+  status?: WorkflowStatus;
+  policy?: Partial<WorkflowPolicy>;
+  version: number;
+}
+export interface AssignAgentsRequest {
+  agentIds: string[];
+}
+
+export interface CreateTaskRequest {
+  title: string;
+  description?: string;
+  status?: TaskStatus;
+  priority?: TaskPriority;
+  dueDate?: string | null;
+  agentId?: string | null;
+  assigneeUserId?: string | null;
+  labels?: string[];
+}
+export interface UpdateTaskRequest {
+  title?: string;
+  description?: string;
+  priority?: TaskPriority;
+  dueDate?: string | null;
+  agentId?: string | null;
+  assigneeUserId?: string | null;
+  labels?: string[];
+  version: number;
+}
+export interface MoveTaskRequest {
+  status: TaskStatus;
+  /** The task that will sit just before (above) the moved one. */
+  beforeId?: string | null;
+  /** The task that will sit just after (below) the moved one. */
+  afterId?: string | null;
+  version: number;
+}
+
+export interface CreateSuggestionRequest {
+  taskId?: string | null;
+  workflowId?: string;
+  kind: SuggestionKind;
+  action: string;
+  reasoning?: string;
+  payload?: Record<string, unknown>;
+  confidence: number;
+}
+export interface ReviseSuggestionRequest {
+  action?: string;
+  reasoning?: string;
+  payload?: Record<string, unknown>;
+  confidence?: number;
+}
+export interface DecideSuggestionRequest {
+  decision: Decision;
+  revision: number;
+  note?: string;
+  payload?: Record<string, unknown>;
+}
+
+export interface CreateCommentRequest {
+  body: string;
+  parentId?: string | null;
+}
+export interface UpdateCommentRequest {
+  body: string;
+  version?: number;
+}

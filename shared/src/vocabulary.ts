@@ -1,0 +1,82 @@
+/** Enumerations shared by the backend, the frontend and agents. One definition each (DESIGN 2, 3, 6). */
+
+export const ROLES = ['viewer', 'member', 'approver', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** True when `role` is at least `required` in the order viewer < member < approver < admin. */
+export function roleAtLeast(role: Role, required: Role): boolean {
+  return ROLES.indexOf(role) >= ROLES.indexOf(required);
+}
+
+export const WORKFLOW_STATUSES = ['draft', 'running', 'paused', 'completed', 'failed'] as const;
+export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
+
+/** Board columns, in display order. */
+export const TASK_STATUSES = ['pending', 'in_progress', 'review', 'completed', 'failed'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const TASK_PRIORITIES = ['high', 'medium', 'low'] as const;
+export type TaskPriority = (typeof TASK_PRIORITIES)[number];
+
+export const AGENT_STATUSES = ['online', 'busy', 'offline'] as const;
+export type AgentStatus = (typeof AGENT_STATUSES)[number];
+
+export const SUGGESTION_KINDS = ['task.update', 'task.move', 'task.create', 'comment', 'custom'] as const;
+export type SuggestionKind = (typeof SUGGESTION_KINDS)[number];
+
+export const SUGGESTION_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'withdrawn'] as const;
+export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];
+
+export const DECISIONS = ['approve', 'reject', 'request_changes'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+export const ACTOR_TYPES = ['human', 'agent', 'system'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
+
+export const AUDIT_OUTCOMES = ['success', 'denied'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/**
+ * The one vocabulary of audit actions, which are also the real-time event types (DESIGN 6).
+ * Add to it rather than inventing near-synonyms.
+ */
+export const AUDIT_ACTIONS = [
+  'workflow.created',
+  'workflow.updated',
+  'workflow.archived',
+  'workflow.agents_assigned',
+  'task.created',
+  'task.updated',
+  'task.moved',
+  'task.deleted',
+  'task.claimed',
+  'task.released',
+  'suggestion.created',
+  'suggestion.revised',
+  'suggestion.approval_added',
+  'suggestion.approved',
+  'suggestion.rejected',
+  'suggestion.changes_requested',
+  'suggestion.expired',
+  'suggestion.escalated',
+  'suggestion.withdrawn',
+  'comment.added',
+  'comment.edited',
+  'comment.deleted',
+  'user.created',
+  'user.updated',
+  'user.disabled',
+  'agent.registered',
+  'agent.updated',
+  'agent.key_rotated',
+  'agent.revoked',
+  'auth.login',
+  'auth.login_failed',
+  'auth.logout',
+  'access.denied',
+  'audit.exported',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const ENTITY_TYPES = ['workflow', 'task', 'suggestion', 'comment', 'user', 'agent', 'session', 'audit'] as const;
+export type EntityType = (typeof ENTITY_TYPES)[number];
