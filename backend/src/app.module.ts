@@ -6,9 +6,13 @@ import { ormConfig } from './mikro-orm.config';
 import { AgentsModule } from './modules/agents/agents.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { CommentsModule } from './modules/comments/comments.module';
 import { HealthModule } from './modules/health/health.module';
+import { SuggestionsModule } from './modules/suggestions/suggestions.module';
+import { TasksModule } from './modules/tasks/tasks.module';
 import { UsersModule } from './modules/users/users.module';
 import { WorkflowsModule } from './modules/workflows/workflows.module';
+import { RealtimeModule } from './realtime/realtime.module';
 
 export interface AppOptions {
   databaseUrl: string;
@@ -26,6 +30,10 @@ export class AppModule {
         UsersModule,
         AgentsModule,
         WorkflowsModule,
+        TasksModule,
+        CommentsModule,
+        SuggestionsModule,
+        RealtimeModule,
         HealthModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
