@@ -3,3 +3,8 @@ export * from './entities.js';
 export * from './errors.js';
 export * from './channels.js';
 export * from './api.js';
+export * from './events.js';
+export * from './client/api-error.js';
+export * from './client/rest-client.js';
+export * from './client/tandem-client.js';
+export * from './audit.js';
