@@ -20,8 +20,11 @@ async function main() {
   }
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   try {
-    const applied = await runMigrations(databaseUrl);
-    if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
+    // In a cluster the one-shot migrate job migrates (TANDEM_MIGRATE_ON_START=0), never several nodes at once.
+    if (process.env.TANDEM_MIGRATE_ON_START !== '0') {
+      const applied = await runMigrations(databaseUrl);
+      if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
+    }
     const app = await createApp({ databaseUrl });
     const admin = await seedAdmin(app, config);
     await app.listen(config.port, '0.0.0.0');
