@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { AuthGuard } from './common/auth.guard';
+import { loadConfig } from './config';
 import { ormConfig } from './mikro-orm.config';
 import { AgentsModule } from './modules/agents/agents.module';
 import { AuditModule } from './modules/audit/audit.module';
@@ -24,7 +25,10 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        MikroOrmModule.forRoot({ ...ormConfig(options.databaseUrl), registerRequestContext: false }),
+        MikroOrmModule.forRoot({
+          ...ormConfig(options.databaseUrl, 10, { role: loadConfig().dbRole }),
+          registerRequestContext: false,
+        }),
         AuditModule,
         AuthModule,
         UsersModule,

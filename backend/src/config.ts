@@ -15,7 +15,13 @@ export interface TandemConfig {
   redisPrefix: string;
   /** Name of this node in logs and presence. */
   nodeId: string;
+  /** The database role the app runs as (`SET ROLE`); `TANDEM_DB_ROLE=` (empty) turns it off. */
+  dbRole: string | undefined;
+  /** Audit entries younger than this are never removed (EU AI Act floor: 183 days, also the minimum). */
+  auditRetentionDays: number;
 }
+
+export const MIN_AUDIT_RETENTION_DAYS = 183;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
   return {
@@ -29,5 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     sessionTtlHours: Number(env.SESSION_TTL_HOURS ?? 24 * 7),
     redisPrefix: env.TANDEM_REDIS_PREFIX ?? 'tandem',
     nodeId: env.TANDEM_NODE_ID ?? `node-${process.pid}`,
+    dbRole: env.TANDEM_DB_ROLE === undefined ? 'tandem_app' : env.TANDEM_DB_ROLE || undefined,
+    auditRetentionDays: Math.max(MIN_AUDIT_RETENTION_DAYS, Number(env.AUDIT_RETENTION_DAYS) || 0),
   };
 }

@@ -27,9 +27,21 @@ export const entities = [
 /** Where `npm run migration:create` writes new migrations: the repository's top-level `migrations/`. */
 export const MIGRATIONS_SOURCE_DIR = process.env.TANDEM_MIGRATIONS_DIR ?? `${process.cwd()}/migrations`;
 
-export function ormConfig(clientUrl: string, poolMax = 10) {
+/**
+ * `role`: the database role the app's transactions run as (`SET ROLE` on every new pooled connection), so the
+ * app has only the privileges the audit migration gives `tandem_app` (no UPDATE/DELETE/TRUNCATE on audit_log).
+ * Migrations run without it, as the connecting owner.
+ */
+export function ormConfig(clientUrl: string, poolMax = 10, options: { role?: string } = {}) {
+  const { role } = options;
   return defineConfig({
     clientUrl,
+    onCreateConnection: role
+      ? async (connection: unknown) => {
+          const raw = connection as { executeQuery(query: { sql: string; parameters: unknown[] }): Promise<unknown> };
+          await raw.executeQuery({ sql: `set role "${role.replace(/"/g, '""')}"`, parameters: [] });
+        }
+      : undefined,
     entities,
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],

@@ -1,0 +1,105 @@
+/** Shapes of the audit API beyond the entry itself (DESIGN 6, 9). Types only: safe for the browser bundle. */
+import type { ActorType, AuditOutcome, EntityType } from './vocabulary.js';
+
+/** The filter an export was made with (search, export and manifest take the same). `from`/`to` are ISO times. */
+export interface AuditExportFilter {
+  from?: string;
+  to?: string;
+  actorType?: ActorType;
+  actorId?: string;
+  /** Exact (`task.moved`) or a prefix (`suggestion.*`). */
+  action?: string;
+  entityType?: EntityType;
+  entityId?: string;
+  workflowId?: string;
+  outcome?: AuditOutcome;
+  /** Seq bounds (inclusive): pin an export so its CSV and its manifest describe the same entries. */
+  fromSeq?: string;
+  toSeq?: string;
+}
+
+/** `GET /api/audit/verify?from=&to=` (seqs). */
+export interface AuditVerifyResult {
+  ok: boolean;
+  checked: number;
+  firstBrokenSeq?: number;
+  /** Why the chain breaks at `firstBrokenSeq`. */
+  reason?: string;
+}
+
+/** The last line of an NDJSON export (`{manifest}`), and `GET /api/audit/export/manifest` for a CSV export. */
+export interface AuditExportManifest {
+  filter: AuditExportFilter;
+  count: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  /** prev_hash of the first exported entry: the anchor an unfiltered export chains from. */
+  firstPrevHash: string | null;
+  lastHash: string | null;
+  exportedAt: string;
+}
+
+/**
+ * What a decision entry (`suggestion.approved|rejected|changes_requested|approval_added`) carries in `context`:
+ * what the approver saw, and how long the suggestion waited. The oversight metrics read these keys.
+ */
+export interface DecisionContext {
+  suggestionId: string;
+  /** The revision the approver decided on, its payload as they saw it, and the task version it was made against. */
+  revision: number;
+  payload: unknown;
+  taskVersion: number | null;
+  /** Milliseconds from the suggestion's (revision's) creation to this decision. */
+  timeToDecisionMs: number;
+  /** True when the approver changed the payload before approving. */
+  edited?: boolean;
+  /** For `system` decisions: the policy that decided (e.g. `autoApproveAbove`). */
+  policy?: Record<string, unknown>;
+}
+
+/** `POST /api/audit/retention {before}`. */
+export interface AuditRetentionRequest {
+  /** ISO time: entries older than this are archived then removed; refused unless older than the retention floor. */
+  before: string;
+}
+export interface AuditRetentionResult {
+  removed: number;
+  /** The last removed entry: verification of what remains starts from its hash. */
+  anchor: { seq: number; hash: string } | null;
+  archiveFile: string | null;
+}
+
+export interface OversightStats {
+  approvals: number;
+  rejections: number;
+  changesRequested: number;
+  /** Approvals whose payload the approver edited. */
+  edits: number;
+  decisions: number;
+  medianTimeToDecisionMs: number | null;
+}
+
+export interface ApproverOversight extends OversightStats {
+  approverId: string;
+  approverName: string;
+  /** Approvals decided in under `rubberStampSeconds`. */
+  fastApprovals: number;
+  rubberStampWarning: boolean;
+}
+
+export interface WorkflowOversight extends OversightStats {
+  workflowId: string;
+  autoApproved: number;
+  /** Share of approvals made by the system (policy `autoApproveAbove`), 0..1; null without approvals. */
+  autoApprovedShare: number | null;
+}
+
+/** `GET /api/audit/oversight` (EU AI Act art. 14: is the human oversight real?). */
+export interface AuditOversight {
+  from: string | null;
+  to: string | null;
+  rubberStampSeconds: number;
+  rubberStampMinApprovals: number;
+  approvers: ApproverOversight[];
+  workflows: WorkflowOversight[];
+}
