@@ -1,5 +1,5 @@
 /** Request and response shapes of the REST API (DESIGN 9). Backend DTO classes implement these. */
-import type { Agent, User, WorkflowPolicy } from './entities.js';
+import type { Agent, User, WipLimit, WorkflowPolicy } from './entities.js';
 import type { Decision, Role, SuggestionKind, TaskPriority, TaskStatus, WorkflowStatus } from './vocabulary.js';
 
 export interface LoginRequest {
@@ -48,12 +48,16 @@ export interface CreateWorkflowRequest {
   description?: string;
   status?: WorkflowStatus;
   policy?: Partial<WorkflowPolicy>;
+  wipLimits?: WipLimitsPatch;
 }
+/** Per column: a limit to set, or null to remove that column's limit; columns left out keep theirs. */
+export type WipLimitsPatch = Partial<Record<TaskStatus, WipLimit | null>>;
 export interface UpdateWorkflowRequest {
   name?: string;
   description?: string;
   status?: WorkflowStatus;
   policy?: Partial<WorkflowPolicy>;
+  wipLimits?: WipLimitsPatch;
   version: number;
 }
 export interface AssignAgentsRequest {
@@ -87,6 +91,16 @@ export interface MoveTaskRequest {
   /** The task that will sit just after (below) the moved one. */
   afterId?: string | null;
   version: number;
+}
+
+/** Soft delete of a task: the version may also be sent as `?version=`. */
+export interface DeleteTaskRequest {
+  version: number;
+}
+/** An agent's lease on a task; claiming again while holding it renews the lease. */
+export interface ClaimTaskRequest {
+  /** Lease length in seconds (default 300). */
+  ttlSeconds?: number;
 }
 
 export interface CreateSuggestionRequest {

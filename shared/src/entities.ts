@@ -48,6 +48,15 @@ export interface WorkflowPolicy {
   separationOfDuties: boolean;
 }
 
+/** A column's work-in-progress limit: over a hard one a create or move is refused (409), over a soft one it warns. */
+export interface WipLimit {
+  limit: number;
+  hard: boolean;
+}
+
+/** WIP limits by board column; a column without an entry has no limit. */
+export type WipLimits = Partial<Record<TaskStatus, WipLimit>>;
+
 export interface WorkflowProgress {
   total: number;
   completed: number;
@@ -64,6 +73,7 @@ export interface Workflow {
   createdBy: string | null;
   progress: WorkflowProgress;
   policy: WorkflowPolicy;
+  wipLimits: WipLimits;
   agentIds: string[];
   archivedAt: string | null;
   createdAt: string;

@@ -1,4 +1,13 @@
 import { Module } from '@nestjs/common';
+import { WorkflowsModule } from '../workflows/workflows.module';
+import { TaskClaimsService } from './task-claims.service';
+import { TasksController } from './tasks.controller';
+import { TasksService } from './tasks.service';
 
-@Module({})
+@Module({
+  imports: [WorkflowsModule],
+  controllers: [TasksController],
+  providers: [TasksService, TaskClaimsService],
+  exports: [TasksService],
+})
 export class TasksModule {}

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
-import type { Page, Workflow, WorkflowProgress } from '@tandem/shared';
+import {
+  TASK_STATUSES,
+  type Page,
+  type WipLimits,
+  type WipLimitsPatch,
+  type Workflow,
+  type WorkflowProgress,
+} from '@tandem/shared';
 import { AppError } from '../../common/app-error';
 import { applyPatch, creationChanges } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
@@ -11,6 +18,17 @@ import type { AssignAgentsDto, CreateWorkflowDto, ListWorkflowsQueryDto, UpdateW
 import { WorkflowAgentEntity } from './entities/workflow-agent.entity';
 import { DEFAULT_POLICY, WorkflowEntity } from './entities/workflow.entity';
 import { WorkflowAccess } from './workflow-access.service';
+
+/** Applies a WIP-limits patch: entries replace a column's limit, null removes it, absent columns keep theirs. */
+function patchWipLimits(current: WipLimits, patch: WipLimitsPatch): WipLimits {
+  const merged: WipLimits = { ...current };
+  for (const status of TASK_STATUSES) {
+    const limit = patch[status];
+    if (limit === null) delete merged[status];
+    else if (limit) merged[status] = { limit: limit.limit, hard: limit.hard };
+  }
+  return merged;
+}
 
 const EMPTY_PROGRESS: WorkflowProgress = { total: 0, completed: 0, failed: 0, ratio: 0 };
 
@@ -54,6 +72,7 @@ export class WorkflowsService {
       createdBy: workflow.createdBy,
       progress: progress.get(workflow.id) ?? EMPTY_PROGRESS,
       policy: { ...DEFAULT_POLICY, ...workflow.policy },
+      wipLimits: workflow.wipLimits,
       agentIds: assignments.filter((row) => row.workflow === workflow.id).map((row) => row.agent),
       archivedAt: workflow.archivedAt?.toISOString() ?? null,
       createdAt: workflow.createdAt.toISOString(),
@@ -95,6 +114,7 @@ export class WorkflowsService {
         status: dto.status ?? 'draft',
         createdBy: caller.id,
         policy: { ...DEFAULT_POLICY, ...dto.policy },
+        wipLimits: patchWipLimits({}, dto.wipLimits ?? {}),
       });
       await tx.em.flush();
       const serialized = await this.one(tx.em, workflow);
@@ -103,7 +123,7 @@ export class WorkflowsService {
         entityType: 'workflow',
         entityId: workflow.id,
         workflowId: workflow.id,
-        changes: creationChanges(workflow, ['name', 'description', 'status', 'policy']),
+        changes: creationChanges(workflow, ['name', 'description', 'status', 'policy', 'wipLimits']),
         data: serialized,
       });
       return serialized;
@@ -120,6 +140,7 @@ export class WorkflowsService {
         description: dto.description,
         status: dto.status,
         policy,
+        wipLimits: dto.wipLimits ? patchWipLimits(workflow.wipLimits, dto.wipLimits) : undefined,
       });
       if (Object.keys(changes).length === 0) return this.one(tx.em, workflow);
       await tx.em.flush();

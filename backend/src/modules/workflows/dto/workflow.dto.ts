@@ -18,6 +18,8 @@ import {
 import {
   WORKFLOW_STATUSES,
   type AssignAgentsRequest,
+  type WipLimit,
+  type WipLimitsPatch,
   type CreateWorkflowRequest,
   type UpdateWorkflowRequest,
   type WorkflowPolicy,
@@ -49,6 +51,44 @@ export class PolicyDto implements Partial<WorkflowPolicy> {
   separationOfDuties?: boolean;
 }
 
+export class WipLimitDto implements WipLimit {
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  limit!: number;
+
+  @IsBoolean()
+  hard!: boolean;
+}
+
+/** One optional entry per board column; null removes that column's limit. */
+export class WipLimitsDto implements WipLimitsPatch {
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WipLimitDto)
+  pending?: WipLimitDto | null;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WipLimitDto)
+  in_progress?: WipLimitDto | null;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WipLimitDto)
+  review?: WipLimitDto | null;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WipLimitDto)
+  completed?: WipLimitDto | null;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WipLimitDto)
+  failed?: WipLimitDto | null;
+}
+
 export class CreateWorkflowDto implements CreateWorkflowRequest {
   @IsString()
   @MinLength(1)
@@ -68,6 +108,11 @@ export class CreateWorkflowDto implements CreateWorkflowRequest {
   @ValidateNested()
   @Type(() => PolicyDto)
   policy?: PolicyDto;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WipLimitsDto)
+  wipLimits?: WipLimitsDto;
 }
 
 export class UpdateWorkflowDto implements UpdateWorkflowRequest {
@@ -90,6 +135,11 @@ export class UpdateWorkflowDto implements UpdateWorkflowRequest {
   @ValidateNested()
   @Type(() => PolicyDto)
   policy?: PolicyDto;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => WipLimitsDto)
+  wipLimits?: WipLimitsDto;
 
   @IsInt()
   @Min(1)

@@ -1,6 +1,6 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Property } from '@mikro-orm/decorators/legacy';
-import { WORKFLOW_STATUSES, type WorkflowPolicy, type WorkflowStatus } from '@tandem/shared';
+import { WORKFLOW_STATUSES, type WipLimits, type WorkflowPolicy, type WorkflowStatus } from '@tandem/shared';
 import { BaseEntity } from '../../../common/base.entity';
 
 export const DEFAULT_POLICY: WorkflowPolicy = {
@@ -26,6 +26,10 @@ export class WorkflowEntity extends BaseEntity {
 
   @Property({ type: 'json' })
   policy: Opt<WorkflowPolicy> = { ...DEFAULT_POLICY };
+
+  /** Per-column WIP limits, enforced by the tasks module on create and move. */
+  @Property({ type: 'json', default: '{}' })
+  wipLimits: Opt<WipLimits> = {};
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   archivedAt: Date | null = null;

@@ -1,0 +1,70 @@
+import type { Changes, Task, TaskStatus } from '@tandem/shared';
+import type { TaskEntity } from './entities/task.entity';
+
+const FINISHED: readonly TaskStatus[] = ['completed', 'failed'];
+
+/** A claim counts only while its lease runs: an expired one is free without anyone clearing it. */
+export function activeClaim(task: TaskEntity, now: Date): boolean {
+  return task.claimedBy !== null && task.claimExpiresAt !== null && task.claimExpiresAt > now;
+}
+
+export function toTask(task: TaskEntity, pendingSuggestions: number, now = new Date()): Task {
+  const claimed = activeClaim(task, now);
+  return {
+    id: task.id,
+    workflowId: task.workflow,
+    title: task.title,
+    description: task.description,
+    status: task.status,
+    rank: task.rank,
+    priority: task.priority,
+    dueDate: task.dueDate?.toISOString() ?? null,
+    agentId: task.agent,
+    assigneeUserId: task.assigneeUser,
+    labels: task.labels,
+    startedAt: task.startedAt?.toISOString() ?? null,
+    completedAt: task.completedAt?.toISOString() ?? null,
+    durationSeconds: task.durationSeconds,
+    claimedBy: claimed ? task.claimedBy : null,
+    claimExpiresAt: claimed ? (task.claimExpiresAt?.toISOString() ?? null) : null,
+    createdBy: task.createdBy,
+    updatedBy: task.updatedBy,
+    pendingSuggestions,
+    createdAt: task.createdAt.toISOString(),
+    updatedAt: task.updatedAt.toISOString(),
+    version: task.version,
+  };
+}
+
+/** Bookkeeping fields that change with every write and say nothing about the change itself. */
+const NOT_CHANGES = new Set<keyof Task>(['updatedAt', 'updatedBy', 'version', 'pendingSuggestions']);
+
+/** `{field: [before, after]}` between two shapes of one task, in the API's field names (DESIGN 6). */
+export function taskChanges(before: Task, after: Task): Changes {
+  const changes: Changes = {};
+  for (const key of Object.keys(after) as Array<keyof Task>) {
+    if (NOT_CHANGES.has(key)) continue;
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changes[key] = [before[key], after[key]];
+  }
+  return changes;
+}
+
+/**
+ * Sets the status and the timestamps derived from it: `startedAt` on first entering in_progress, `completedAt`
+ * and `durationSeconds` on entering a finished column (cleared on leaving it). Finishing releases any claim.
+ */
+export function enterStatus(task: TaskEntity, status: TaskStatus, now: Date): void {
+  const wasFinished = FINISHED.includes(task.status);
+  task.status = status;
+  if (status === 'in_progress' && !task.startedAt) task.startedAt = now;
+  if (!FINISHED.includes(status)) {
+    task.completedAt = null;
+    task.durationSeconds = null;
+    return;
+  }
+  if (wasFinished && task.completedAt) return;
+  task.completedAt = now;
+  task.durationSeconds = task.startedAt ? Math.round((now.getTime() - task.startedAt.getTime()) / 1000) : null;
+  task.claimedBy = null;
+  task.claimExpiresAt = null;
+}

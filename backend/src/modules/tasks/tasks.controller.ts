@@ -1,0 +1,125 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Page, Task } from '@tandem/shared';
+import type { Response } from 'express';
+import { Access, CurrentCaller, Meta } from '../../common/access.decorator';
+import { AppError } from '../../common/app-error';
+import type { Caller, RequestMeta } from '../../common/caller';
+import { UuidParamPipe } from '../../common/uuid-param.pipe';
+import {
+  ClaimTaskDto,
+  CreateTaskDto,
+  DEFAULT_CLAIM_SECONDS,
+  DeleteTaskDto,
+  DeleteTaskQueryDto,
+  MoveTaskDto,
+  UpdateTaskDto,
+} from './dto/task.dto';
+import { TaskClaimsService } from './task-claims.service';
+import { TasksService, type TaskWrite } from './tasks.service';
+
+/** Soft WIP-limit warnings travel with the successful response. */
+export const WARNING_HEADER = 'X-Tandem-Warning';
+
+function withWarnings(res: Response, write: TaskWrite): Task {
+  if (write.warnings.length) res.setHeader(WARNING_HEADER, write.warnings.join('; '));
+  return write.task;
+}
+
+@ApiTags('tasks')
+@Controller()
+export class TasksController {
+  constructor(
+    private readonly tasks: TasksService,
+    private readonly claims: TaskClaimsService,
+  ) {}
+
+  @Access({ role: 'viewer', agents: true })
+  @Get('workflows/:id/tasks')
+  board(
+    @CurrentCaller() caller: Caller,
+    @Meta() meta: RequestMeta,
+    @Param('id', UuidParamPipe) workflowId: string,
+  ): Promise<Page<Task>> {
+    return this.tasks.board(caller, meta, workflowId);
+  }
+
+  @Access({ role: 'member', agents: true })
+  @Post('workflows/:id/tasks')
+  async create(
+    @CurrentCaller() caller: Caller,
+    @Meta() meta: RequestMeta,
+    @Param('id', UuidParamPipe) workflowId: string,
+    @Body() dto: CreateTaskDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Task> {
+    return withWarnings(res, await this.tasks.create(caller, meta, workflowId, dto));
+  }
+
+  @Access({ role: 'viewer', agents: true })
+  @Get('tasks/:id')
+  get(@CurrentCaller() caller: Caller, @Meta() meta: RequestMeta, @Param('id', UuidParamPipe) id: string) {
+    return this.tasks.get(caller, meta, id);
+  }
+
+  @Access({ role: 'member', agents: true })
+  @Patch('tasks/:id')
+  update(
+    @CurrentCaller() caller: Caller,
+    @Meta() meta: RequestMeta,
+    @Param('id', UuidParamPipe) id: string,
+    @Body() dto: UpdateTaskDto,
+  ): Promise<Task> {
+    return this.tasks.update(caller, meta, id, dto);
+  }
+
+  @Access({ role: 'member', agents: true })
+  @Delete('tasks/:id')
+  remove(
+    @CurrentCaller() caller: Caller,
+    @Meta() meta: RequestMeta,
+    @Param('id', UuidParamPipe) id: string,
+    @Body() body: DeleteTaskDto,
+    @Query() query: DeleteTaskQueryDto,
+  ): Promise<Task> {
+    const version = body.version ?? query.version;
+    if (version === undefined)
+      throw AppError.badRequest('version is required (in the body or as ?version=)', { field: 'version' });
+    return this.tasks.remove(caller, meta, id, version);
+  }
+
+  @Access({ role: 'member', agents: true })
+  @Post('tasks/:id/move')
+  @HttpCode(200)
+  async move(
+    @CurrentCaller() caller: Caller,
+    @Meta() meta: RequestMeta,
+    @Param('id', UuidParamPipe) id: string,
+    @Body() dto: MoveTaskDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Task> {
+    return withWarnings(res, await this.tasks.move(caller, meta, id, dto));
+  }
+
+  @Access({ agents: true })
+  @Post('tasks/:id/claim')
+  @HttpCode(200)
+  claim(
+    @CurrentCaller() caller: Caller,
+    @Meta() meta: RequestMeta,
+    @Param('id', UuidParamPipe) id: string,
+    @Body() dto: ClaimTaskDto,
+  ): Promise<Task> {
+    return this.claims.claim(caller, meta, id, dto.ttlSeconds ?? DEFAULT_CLAIM_SECONDS);
+  }
+
+  @Access({ role: 'member', agents: true })
+  @Delete('tasks/:id/claim')
+  release(
+    @CurrentCaller() caller: Caller,
+    @Meta() meta: RequestMeta,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<Task> {
+    return this.claims.release(caller, meta, id);
+  }
+}

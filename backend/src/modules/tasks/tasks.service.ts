@@ -1,0 +1,299 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import { TASK_STATUSES, type CreateTaskRequest, type Page, type Task, type UpdateTaskRequest } from '@tandem/shared';
+import { AppError, ErrorCode } from '../../common/app-error';
+import { applyPatch, creationChanges } from '../../common/changes';
+import type { Caller, RequestMeta } from '../../common/caller';
+import { AgentEntity } from '../agents/entities/agent.entity';
+import { WritePath, type WriteTx } from '../audit/write-path.service';
+import { UserEntity } from '../users/entities/user.entity';
+import { WorkflowEntity } from '../workflows/entities/workflow.entity';
+import { WorkflowAccess } from '../workflows/workflow-access.service';
+import { TaskEntity } from './entities/task.entity';
+import { activeClaim, enterStatus, taskChanges, toTask } from './task.mapper';
+import { checkWipLimit, findSlot, fitsSlot, lockBoard, rankIn, type TaskPlacement } from './task-placement';
+
+export type { TaskPlacement } from './task-placement';
+
+/** The editable fields of a task (an update request without its version): also a `task.update` payload. */
+export type TaskPatch = Omit<UpdateTaskRequest, 'version'>;
+
+/** A task after a create or move, with the soft WIP-limit warnings it produced (sent as `X-Tandem-Warning`). */
+export interface TaskWrite {
+  task: Task;
+  warnings: string[];
+}
+
+const CREATED_FIELDS: Array<keyof Task> = [
+  'title',
+  'description',
+  'status',
+  'rank',
+  'priority',
+  'dueDate',
+  'agentId',
+  'assigneeUserId',
+  'labels',
+  'startedAt',
+  'completedAt',
+];
+
+const withWarnings = (context: Record<string, unknown>, warnings: string[]) =>
+  warnings.length ? { ...context, warnings } : context;
+
+/**
+ * Tasks on the board. The `...InTx` methods do one change inside a caller's write transaction and record its
+ * audit entry; the suggestions module uses them to apply approved suggestions in the approval's transaction.
+ */
+@Injectable()
+export class TasksService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly writes: WritePath,
+    private readonly access: WorkflowAccess,
+  ) {}
+
+  /** The API shape, with `pendingSuggestions` counted from the suggestions table in one query. */
+  async serialize(em: EntityManager, tasks: TaskEntity[]): Promise<Task[]> {
+    if (tasks.length === 0) return [];
+    const rows = await em.execute<{ task_id: string; pending: string }[]>(
+      `select task_id, count(*) as pending from suggestions
+        where status = 'pending' and task_id in (?) group by task_id`,
+      [tasks.map((task) => task.id)],
+    );
+    const pending = new Map(rows.map((row) => [row.task_id, Number(row.pending)]));
+    const now = new Date();
+    return tasks.map((task) => toTask(task, pending.get(task.id) ?? 0, now));
+  }
+
+  private async one(em: EntityManager, task: TaskEntity): Promise<Task> {
+    return (await this.serialize(em, [task]))[0];
+  }
+
+  /** The board: live tasks in column order, then rank. */
+  async board(caller: Caller, meta: RequestMeta, workflowId: string): Promise<Page<Task>> {
+    const em = this.orm.em.fork();
+    if (!(await em.count(WorkflowEntity, { id: workflowId }))) throw AppError.notFound('workflow', workflowId);
+    await this.access.assertCanAct(em, caller, meta, workflowId);
+    const rows = await em.find(
+      TaskEntity,
+      { workflow: workflowId, deletedAt: null },
+      { orderBy: { rank: 'asc', id: 'asc' } },
+    );
+    const column = (task: TaskEntity) => TASK_STATUSES.indexOf(task.status);
+    rows.sort((a, b) => column(a) - column(b));
+    return { items: await this.serialize(em, rows), nextCursor: null };
+  }
+
+  async get(caller: Caller, meta: RequestMeta, id: string): Promise<Task> {
+    const em = this.orm.em.fork();
+    const task = await em.findOne(TaskEntity, { id, deletedAt: null });
+    if (!task) throw AppError.notFound('task', id);
+    await this.access.assertCanAct(em, caller, meta, task.workflow);
+    return this.one(em, task);
+  }
+
+  /** Locks a live task for this transaction and checks the caller may act on its workflow. */
+  async lockForWrite(tx: WriteTx, id: string): Promise<TaskEntity> {
+    const task = await tx.lock(TaskEntity, id, 'task');
+    if (task.deletedAt) throw AppError.notFound('task', id);
+    await this.access.assertCanAct(tx.em, tx.caller, tx.meta, task.workflow);
+    return task;
+  }
+
+  /** While an agent holds a live claim, other agents may not change the task; humans may. */
+  async assertNotClaimedByOther(tx: WriteTx, task: TaskEntity): Promise<void> {
+    if (tx.caller.type !== 'agent' || !activeClaim(task, new Date()) || task.claimedBy === tx.caller.id) return;
+    const holder = await tx.em.findOne(AgentEntity, { id: task.claimedBy! });
+    throw new AppError(
+      ErrorCode.Claimed,
+      `Task is claimed by agent ${holder?.name ?? task.claimedBy} until ${task.claimExpiresAt!.toISOString()}`,
+      {
+        details: {
+          claimedBy: task.claimedBy,
+          claimedByName: holder?.name ?? null,
+          claimExpiresAt: task.claimExpiresAt!.toISOString(),
+        },
+        current: await this.one(tx.em, task),
+      },
+    );
+  }
+
+  private async assertVersion(tx: WriteTx, task: TaskEntity, expected: number | null): Promise<void> {
+    if (expected !== null && expected !== task.version)
+      throw AppError.versionConflict('task', await this.one(tx.em, task));
+  }
+
+  /** Assignees must exist: a 400 names the bad one instead of a foreign-key failure. */
+  private async assertAssignees(em: EntityManager, patch: TaskPatch): Promise<void> {
+    if (patch.agentId && !(await em.count(AgentEntity, { id: patch.agentId.toLowerCase() })))
+      throw AppError.badRequest('agentId is not a registered agent', { agentId: patch.agentId });
+    if (patch.assigneeUserId && !(await em.count(UserEntity, { id: patch.assigneeUserId.toLowerCase() })))
+      throw AppError.badRequest('assigneeUserId is not a user', { assigneeUserId: patch.assigneeUserId });
+  }
+
+  async createInTx(
+    tx: WriteTx,
+    workflowId: string,
+    dto: CreateTaskRequest,
+    auditContext: Record<string, unknown> = {},
+  ): Promise<TaskWrite> {
+    const workflow = await tx.em.findOne(WorkflowEntity, { id: workflowId });
+    if (!workflow) throw AppError.notFound('workflow', workflowId);
+    await this.access.assertCanAct(tx.em, tx.caller, tx.meta, workflowId);
+    if (workflow.archivedAt) throw new AppError(ErrorCode.Conflict, 'The workflow is archived');
+    await this.assertAssignees(tx.em, dto);
+    const status = dto.status ?? 'pending';
+    await lockBoard(tx.em, workflowId);
+    const warnings = await checkWipLimit(tx.em, workflow, status);
+    const slot = await findSlot(tx.em, workflowId, { status }, null);
+    const task = tx.em.create(TaskEntity, {
+      workflow: workflowId,
+      title: dto.title,
+      description: dto.description ?? '',
+      rank: rankIn(slot),
+      priority: dto.priority ?? 'medium',
+      dueDate: dto.dueDate ? new Date(dto.dueDate) : null,
+      agent: dto.agentId?.toLowerCase() ?? null,
+      assigneeUser: dto.assigneeUserId?.toLowerCase() ?? null,
+      labels: dto.labels ?? [],
+      createdBy: tx.caller.id,
+      updatedBy: tx.caller.id,
+    });
+    enterStatus(task, status, new Date());
+    await tx.em.flush();
+    const created = await this.one(tx.em, task);
+    tx.record({
+      action: 'task.created',
+      entityType: 'task',
+      entityId: task.id,
+      workflowId,
+      changes: creationChanges(created, CREATED_FIELDS),
+      context: withWarnings(auditContext, warnings),
+      data: created,
+    });
+    return { task: created, warnings };
+  }
+
+  /** Edits fields; `expectedVersion` null skips the version check (an approval checks its own). */
+  async updateInTx(
+    tx: WriteTx,
+    taskId: string,
+    patch: TaskPatch,
+    expectedVersion: number | null,
+    auditContext: Record<string, unknown> = {},
+  ): Promise<Task> {
+    const task = await this.lockForWrite(tx, taskId);
+    await this.assertNotClaimedByOther(tx, task);
+    await this.assertVersion(tx, task, expectedVersion);
+    await this.assertAssignees(tx.em, patch);
+    const before = toTask(task, 0);
+    applyPatch(task, {
+      title: patch.title,
+      description: patch.description,
+      priority: patch.priority,
+      dueDate: patch.dueDate === undefined ? undefined : patch.dueDate === null ? null : new Date(patch.dueDate),
+      agent: patch.agentId === undefined ? undefined : (patch.agentId?.toLowerCase() ?? null),
+      assigneeUser: patch.assigneeUserId === undefined ? undefined : (patch.assigneeUserId?.toLowerCase() ?? null),
+      labels: patch.labels,
+    });
+    const changes = taskChanges(before, toTask(task, 0));
+    if (Object.keys(changes).length === 0) return this.one(tx.em, task);
+    task.updatedBy = tx.caller.id;
+    await tx.em.flush();
+    const updated = await this.one(tx.em, task);
+    tx.record({
+      action: 'task.updated',
+      entityType: 'task',
+      entityId: task.id,
+      workflowId: task.workflow,
+      changes,
+      context: auditContext,
+      data: updated,
+    });
+    return updated;
+  }
+
+  /** Moves to a column between neighbours (see MoveTaskDto). The same place is a success with no audit entry. */
+  async moveInTx(
+    tx: WriteTx,
+    taskId: string,
+    placement: TaskPlacement,
+    expectedVersion: number | null,
+    auditContext: Record<string, unknown> = {},
+  ): Promise<TaskWrite> {
+    const task = await this.lockForWrite(tx, taskId);
+    await this.assertNotClaimedByOther(tx, task);
+    await this.assertVersion(tx, task, expectedVersion);
+    await lockBoard(tx.em, task.workflow);
+    const slot = await findSlot(tx.em, task.workflow, placement, task.id);
+    if (placement.status === task.status && fitsSlot(task.rank, slot))
+      return { task: await this.one(tx.em, task), warnings: [] };
+    const warnings =
+      placement.status === task.status
+        ? []
+        : await checkWipLimit(
+            tx.em,
+            await tx.em.findOneOrFail(WorkflowEntity, { id: task.workflow }),
+            placement.status,
+          );
+    const before = toTask(task, 0);
+    task.rank = rankIn(slot);
+    enterStatus(task, placement.status, new Date());
+    task.updatedBy = tx.caller.id;
+    await tx.em.flush();
+    const moved = await this.one(tx.em, task);
+    tx.record({
+      action: 'task.moved',
+      entityType: 'task',
+      entityId: task.id,
+      workflowId: task.workflow,
+      changes: taskChanges(before, moved),
+      context: withWarnings(
+        { ...auditContext, beforeId: placement.beforeId ?? null, afterId: placement.afterId ?? null },
+        warnings,
+      ),
+      data: moved,
+    });
+    return { task: moved, warnings };
+  }
+
+  /** Soft delete: the row stays as a tombstone for suggestions, comments and the audit trail. */
+  async removeInTx(tx: WriteTx, taskId: string, expectedVersion: number | null): Promise<Task> {
+    const task = await this.lockForWrite(tx, taskId);
+    await this.assertNotClaimedByOther(tx, task);
+    await this.assertVersion(tx, task, expectedVersion);
+    const deletedAt = new Date();
+    task.deletedAt = deletedAt;
+    task.updatedBy = tx.caller.id;
+    await tx.em.flush();
+    const deleted = await this.one(tx.em, task);
+    tx.record({
+      action: 'task.deleted',
+      entityType: 'task',
+      entityId: task.id,
+      workflowId: task.workflow,
+      changes: { deletedAt: [null, deletedAt.toISOString()] },
+      data: deleted,
+    });
+    return deleted;
+  }
+
+  create(caller: Caller, meta: RequestMeta, workflowId: string, dto: CreateTaskRequest): Promise<TaskWrite> {
+    return this.writes.run(caller, meta, (tx) => this.createInTx(tx, workflowId, dto));
+  }
+
+  update(caller: Caller, meta: RequestMeta, id: string, dto: UpdateTaskRequest): Promise<Task> {
+    const { version, ...patch } = dto;
+    return this.writes.run(caller, meta, (tx) => this.updateInTx(tx, id, patch, version));
+  }
+
+  move(caller: Caller, meta: RequestMeta, id: string, dto: TaskPlacement & { version: number }): Promise<TaskWrite> {
+    const { version, ...placement } = dto;
+    return this.writes.run(caller, meta, (tx) => this.moveInTx(tx, id, placement, version));
+  }
+
+  remove(caller: Caller, meta: RequestMeta, id: string, version: number): Promise<Task> {
+    return this.writes.run(caller, meta, (tx) => this.removeInTx(tx, id, version));
+  }
+}
