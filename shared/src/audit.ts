@@ -40,21 +40,22 @@ export interface AuditExportManifest {
 }
 
 /**
- * What a decision entry (`suggestion.approved|rejected|changes_requested|approval_added`) carries in `context`:
- * what the approver saw, and how long the suggestion waited. The oversight metrics read these keys.
+ * What a decision entry (`suggestion.approved|rejected|changes_requested|approval_added`, entity = the suggestion)
+ * carries in `context`: what the approver saw, and how long the suggestion waited. The oversight metrics read it.
  */
 export interface DecisionContext {
-  suggestionId: string;
-  /** The revision the approver decided on, its payload as they saw it, and the task version it was made against. */
+  /** The revision decided on, its payload as the approver saw it, and the task version it was made against. */
   revision: number;
-  payload: unknown;
-  taskVersion: number | null;
-  /** Milliseconds from the suggestion's (revision's) creation to this decision. */
+  payloadSeen: unknown;
+  taskVersionSeen: number | null;
+  taskVersionNow: number | null;
+  /** Milliseconds from the suggestion's creation to this decision. */
   timeToDecisionMs: number;
-  /** True when the approver changed the payload before approving. */
-  edited?: boolean;
-  /** For `system` decisions: the policy that decided (e.g. `autoApproveAbove`). */
+  /** The workflow policy in force (for `system` decisions: the one that decided, e.g. `autoApproveAbove`). */
   policy?: Record<string, unknown>;
+  /** Present when the approver edited the payload before approving. */
+  originalPayload?: unknown;
+  editedPayload?: unknown;
 }
 
 /** `POST /api/audit/retention {before}`. */

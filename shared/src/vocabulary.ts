@@ -75,6 +75,8 @@ export const AUDIT_ACTIONS = [
   'auth.logout',
   'access.denied',
   'audit.exported',
+  /** Retention removed entries older than the floor (after archiving them); context holds the anchor. */
+  'audit.purged',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

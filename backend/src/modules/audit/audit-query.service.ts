@@ -22,6 +22,8 @@ export function auditWhere(filter: AuditFilterDto): { sql: string; params: unkno
   if (filter.entityId) add('entity_id = ?', filter.entityId);
   if (filter.workflowId) add('workflow_id = ?', filter.workflowId);
   if (filter.outcome) add('outcome = ?', filter.outcome);
+  if (filter.fromSeq) add('seq >= ?', filter.fromSeq);
+  if (filter.toSeq) add('seq <= ?', filter.toSeq);
   return { sql: clauses.length ? clauses.join(' and ') : 'true', params };
 }
 

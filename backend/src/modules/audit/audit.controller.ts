@@ -1,18 +1,74 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { AuditEntry, Page } from '@tandem/shared';
-import { Access } from '../../common/access.decorator';
+import type {
+  AuditEntry,
+  AuditExportManifest,
+  AuditOversight,
+  AuditRetentionResult,
+  AuditVerifyResult,
+  Page,
+} from '@tandem/shared';
+import type { Response } from 'express';
+import { Access, CurrentCaller, Meta } from '../../common/access.decorator';
+import type { Caller, RequestMeta } from '../../common/caller';
+import { AuditExportService } from './audit-export.service';
+import { AuditOversightService } from './audit-oversight.service';
 import { AuditQueryService } from './audit-query.service';
-import { AuditQueryDto } from './dto/audit-query.dto';
+import { AuditRetentionService } from './audit-retention.service';
+import { AuditVerifyService } from './audit-verify.service';
+import { AuditExportDto, AuditOversightDto, AuditRetentionDto, AuditVerifyDto } from './dto/audit-admin.dto';
+import { AuditFilterDto, AuditQueryDto } from './dto/audit-query.dto';
 
 @ApiTags('audit')
 @Access({ role: 'admin' })
 @Controller('audit')
 export class AuditController {
-  constructor(private readonly query: AuditQueryService) {}
+  constructor(
+    private readonly query: AuditQueryService,
+    private readonly verifier: AuditVerifyService,
+    private readonly exports: AuditExportService,
+    private readonly retention: AuditRetentionService,
+    private readonly oversightMetrics: AuditOversightService,
+  ) {}
 
   @Get()
   search(@Query() query: AuditQueryDto): Promise<Page<AuditEntry>> {
     return this.query.search(query);
+  }
+
+  @Get('verify')
+  verify(@Query() range: AuditVerifyDto): Promise<AuditVerifyResult> {
+    return this.verifier.verify(range);
+  }
+
+  /** The manifest of a CSV export with the same filters (pass the export's `X-Audit-To-Seq` as `toSeq`). */
+  @Get('export/manifest')
+  manifest(@Query() filter: AuditFilterDto): Promise<AuditExportManifest> {
+    return this.exports.manifest(filter);
+  }
+
+  @Get('export')
+  export(
+    @Query() dto: AuditExportDto,
+    @CurrentCaller() caller: Caller,
+    @Meta() meta: RequestMeta,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.exports.exportTo(res, caller, meta, dto);
+  }
+
+  @Post('retention')
+  @HttpCode(200)
+  applyRetention(
+    @Body() body: AuditRetentionDto,
+    @CurrentCaller() caller: Caller,
+    @Meta() meta: RequestMeta,
+  ): Promise<AuditRetentionResult> {
+    return this.retention.removeBefore(caller, meta, body.before);
+  }
+
+  @Get('oversight')
+  oversight(@Query() query: AuditOversightDto): Promise<AuditOversight> {
+    return this.oversightMetrics.oversight(query);
   }
 }

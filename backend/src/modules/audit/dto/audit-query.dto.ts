@@ -6,11 +6,12 @@ import {
   ENTITY_TYPES,
   type ActorType,
   type AuditOutcome,
+  type AuditExportFilter,
   type EntityType,
 } from '@tandem/shared';
 
 /** Filters shared by search, export and verify. */
-export class AuditFilterDto {
+export class AuditFilterDto implements AuditExportFilter {
   @IsOptional()
   @IsISO8601()
   from?: string;
@@ -48,6 +49,15 @@ export class AuditFilterDto {
   @IsOptional()
   @IsIn(AUDIT_OUTCOMES)
   outcome?: AuditOutcome;
+
+  /** Seq bounds (inclusive), e.g. to pin an export so its CSV and its manifest describe the same entries. */
+  @IsOptional()
+  @Matches(/^\d{1,18}$/)
+  fromSeq?: string;
+
+  @IsOptional()
+  @Matches(/^\d{1,18}$/)
+  toSeq?: string;
 }
 
 export class AuditQueryDto extends AuditFilterDto {

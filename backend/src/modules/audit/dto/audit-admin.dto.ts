@@ -1,0 +1,51 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import type { AuditRetentionRequest } from '@tandem/shared';
+import { AuditFilterDto } from './audit-query.dto';
+
+/** `GET /api/audit/verify?from=&to=`: a seq range (inclusive); both default to the whole remaining log. */
+export class AuditVerifyDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  from?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  to?: number;
+}
+
+export class AuditExportDto extends AuditFilterDto {
+  @IsIn(['csv', 'ndjson'])
+  format!: 'csv' | 'ndjson';
+}
+
+export class AuditRetentionDto implements AuditRetentionRequest {
+  @IsISO8601()
+  before!: string;
+}
+
+export class AuditOversightDto {
+  @IsOptional()
+  @IsISO8601()
+  from?: string;
+
+  @IsOptional()
+  @IsISO8601()
+  to?: string;
+
+  @IsOptional()
+  @IsUUID()
+  workflowId?: string;
+
+  /** An approval faster than this counts towards the rubber-stamp warning. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  rubberStampSeconds?: number;
+}
