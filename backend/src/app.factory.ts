@@ -7,6 +7,7 @@ import cookieParser from 'cookie-parser';
 import { AppModule, type AppOptions } from './app.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { requestMeta } from './common/request-meta.middleware';
+import { findFrontendDir, staticFrontend } from './common/static-frontend';
 import { createValidationPipe } from './common/validation.pipe';
 
 /** Builds the configured app (not yet listening): used by `main.ts` and by the tests alike. */
@@ -19,6 +20,8 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   app.useBodyParser('json', { limit: '1mb' });
   app.use(cookieParser());
   app.use(requestMeta);
+  const frontendDir = findFrontendDir();
+  if (frontendDir) app.use(staticFrontend(frontendDir));
   app.setGlobalPrefix('api', {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

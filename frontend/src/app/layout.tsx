@@ -1,0 +1,17 @@
+import type { Metadata, Viewport } from 'next';
+import type { ReactNode } from 'react';
+import { Providers } from '@/features/shell/providers';
+import './globals.css';
+
+export const metadata: Metadata = { title: 'Tandem', description: 'Humans and AI agents, working in tandem' };
+export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <Providers>{children}</Providers>
+      </body>
+    </html>
+  );
+}

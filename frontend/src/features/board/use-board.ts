@@ -1,0 +1,43 @@
+'use client';
+
+import type { Agent, Task, Workflow } from '@tandem/shared';
+import { getClient } from '@/lib/client';
+import { useApi } from '@/lib/use-api';
+import { swrKeys } from '@/lib/swr-keys';
+import { sortBoard } from './board-order';
+
+/** Every task of the board, all pages, in column and rank order. */
+async function fetchBoard(workflowId: string): Promise<Task[]> {
+  const tasks: Task[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await getClient().listTasks(workflowId, { limit: 500, cursor });
+    tasks.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return sortBoard(tasks);
+}
+
+export function useBoard(workflowId: string) {
+  return useApi<Task[]>(workflowId ? swrKeys.board(workflowId) : null, () => fetchBoard(workflowId));
+}
+
+export function useWorkflow(workflowId: string) {
+  return useApi<Workflow>(workflowId ? swrKeys.workflow(workflowId) : null, () => getClient().getWorkflow(workflowId));
+}
+
+/** All agents (the registry is small); used for names and live status on cards. */
+export async function fetchAgents(): Promise<Agent[]> {
+  const agents: Agent[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await getClient().listAgents({ limit: 200, cursor });
+    agents.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return agents;
+}
+
+export function useAgents() {
+  return useApi<Agent[]>(swrKeys.agents(), fetchAgents);
+}
