@@ -183,9 +183,12 @@ export class WorkflowsService {
       const workflow = await tx.lock(WorkflowEntity, id, 'workflow');
       const found = await tx.em.count(AgentEntity, { id: { $in: agentIds } });
       if (found !== agentIds.length) throw AppError.badRequest('Some agentIds do not exist', { agentIds });
-      const before = (await tx.em.find(WorkflowAgentEntity, { workflow: id })).map((row) => row.agent).sort();
-      await tx.em.nativeDelete(WorkflowAgentEntity, { workflow: id });
-      for (const agent of agentIds) tx.em.create(WorkflowAgentEntity, { workflow: id, agent });
+      const rows = await tx.em.find(WorkflowAgentEntity, { workflow: id });
+      const before = rows.map((row) => row.agent).sort();
+      // Keep the rows that stay: re-creating a row the identity map already holds silently inserts nothing.
+      for (const row of rows) if (!agentIds.includes(row.agent)) tx.em.remove(row);
+      for (const agent of agentIds)
+        if (!before.includes(agent)) tx.em.create(WorkflowAgentEntity, { workflow: id, agent });
       await tx.em.flush();
       const serialized = await this.one(tx.em, workflow);
       tx.record({
