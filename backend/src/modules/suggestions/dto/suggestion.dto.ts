@@ -1,0 +1,130 @@
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
+import {
+  DECISIONS,
+  SUGGESTION_KINDS,
+  SUGGESTION_STATUSES,
+  type CreateSuggestionRequest,
+  type Decision,
+  type DecideSuggestionRequest,
+  type ReviseSuggestionRequest,
+  type SuggestionKind,
+  type SuggestionStatus,
+} from '@tandem/shared';
+import { PageQueryDto } from '../../../common/paging';
+
+export class CreateSuggestionDto implements CreateSuggestionRequest {
+  @IsOptional()
+  @IsUUID()
+  taskId?: string | null;
+
+  @IsOptional()
+  @IsUUID()
+  workflowId?: string;
+
+  @IsIn(SUGGESTION_KINDS)
+  kind!: SuggestionKind;
+
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  action!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  reasoning?: string;
+
+  @IsOptional()
+  @IsObject()
+  payload?: Record<string, unknown>;
+
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  confidence!: number;
+}
+
+export class ReviseSuggestionDto implements ReviseSuggestionRequest {
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  action?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  reasoning?: string;
+
+  @IsOptional()
+  @IsObject()
+  payload?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
+  confidence?: number;
+}
+
+export class DecideSuggestionDto implements DecideSuggestionRequest {
+  @IsIn(DECISIONS)
+  decision!: Decision;
+
+  @IsInt()
+  @Min(1)
+  revision!: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  note?: string;
+
+  /** An approver's edit of the payload (approve only), validated like the agent's original. */
+  @IsOptional()
+  @IsObject()
+  payload?: Record<string, unknown>;
+}
+
+export class ListSuggestionsQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsIn(SUGGESTION_STATUSES)
+  status?: SuggestionStatus;
+
+  @IsOptional()
+  @IsUUID()
+  workflowId?: string;
+
+  @IsOptional()
+  @IsUUID()
+  agentId?: string;
+
+  @IsOptional()
+  @IsUUID()
+  taskId?: string;
+}
+
+export const MAX_WAIT_SECONDS = 60;
+
+export class GetSuggestionQueryDto {
+  /** Long-poll: seconds to wait for a decision while the suggestion is pending (at most 60). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(MAX_WAIT_SECONDS)
+  wait?: number;
+}

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, ErrorCode } from '../../common/app-error';
+import type { WriteTx } from '../audit/write-path.service';
+import { AgentEntity } from '../agents/entities/agent.entity';
+import { CommentEntity } from '../comments/entities/comment.entity';
+import { CommentsService } from '../comments/comments.service';
+import { TaskEntity } from '../tasks/entities/task.entity';
+import { TasksService } from '../tasks/tasks.service';
+import { WorkflowEntity } from '../workflows/entities/workflow.entity';
+import type { CommentPayload, TaskCreatePayload, TaskFieldsPayload, TaskMovePayload } from './dto/suggestion-payloads';
+import type { SuggestionEntity } from './entities/suggestion.entity';
+
+const notApplicable = (reason: string) => new AppError(ErrorCode.NotApplicable, reason, { details: { reason } });
+
+/**
+ * Carries out an approved typed suggestion inside the approving transaction, through the tasks and comments
+ * services, whose own audit entries carry `{suggestionId}`. A change that no longer fits the board (task deleted,
+ * task changed since, neighbour gone, limits) is 409 `not_applicable`, and the whole decision rolls back.
+ * `custom` suggestions are the agent's to carry out after it hears the decision.
+ */
+@Injectable()
+export class SuggestionApplier {
+  constructor(
+    private readonly tasks: TasksService,
+    private readonly comments: CommentsService,
+  ) {}
+
+  async apply(tx: WriteTx, suggestion: SuggestionEntity): Promise<void> {
+    if (suggestion.kind === 'custom') return;
+    const context = { suggestionId: suggestion.id };
+    try {
+      switch (suggestion.kind) {
+        case 'task.create': {
+          const workflow = await tx.em.findOne(WorkflowEntity, { id: suggestion.workflow });
+          if (!workflow || workflow.archivedAt) throw notApplicable('The workflow is archived');
+          await this.tasks.createInTx(
+            tx,
+            suggestion.workflow,
+            suggestion.payload as unknown as TaskCreatePayload,
+            context,
+          );
+          return;
+        }
+        case 'task.update': {
+          const task = await this.unchangedTask(tx, suggestion);
+          await this.tasks.updateInTx(tx, task.id, suggestion.payload as TaskFieldsPayload, task.version, context);
+          return;
+        }
+        case 'task.move': {
+          const task = await this.unchangedTask(tx, suggestion);
+          const move = suggestion.payload as unknown as TaskMovePayload;
+          await this.assertNeighbours(tx, task, move);
+          const target = { status: move.status, beforeId: move.beforeId ?? null, afterId: move.afterId ?? null };
+          await this.tasks.moveInTx(tx, task.id, target, task.version, context);
+          return;
+        }
+        case 'comment': {
+          const task = await this.liveTask(tx, suggestion);
+          const comment = suggestion.payload as unknown as CommentPayload;
+          if (comment.parentId) {
+            const parent = await tx.em.findOne(CommentEntity, { id: comment.parentId, task: task.id });
+            if (!parent || parent.deletedAt) throw notApplicable('The comment it replies to was deleted');
+          }
+          const agent = await tx.em.findOneOrFail(AgentEntity, { id: suggestion.agent });
+          await this.comments.addInTx(
+            tx,
+            task.id,
+            { body: comment.body, parentId: comment.parentId ?? null },
+            { type: 'agent', id: agent.id, name: agent.name },
+            context,
+          );
+          return;
+        }
+      }
+    } catch (error) {
+      // Whatever the tasks or comments rules refuse now (WIP limit, claim, bad neighbour) means it no longer applies.
+      if (
+        error instanceof AppError &&
+        error.code !== ErrorCode.NotApplicable &&
+        [400, 404, 409].includes(error.status)
+      ) {
+        throw notApplicable(`The change no longer applies: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+
+  private async liveTask(tx: WriteTx, suggestion: SuggestionEntity): Promise<TaskEntity> {
+    const task = suggestion.task ? await tx.lock(TaskEntity, suggestion.task, 'task') : null;
+    if (!task || task.deletedAt) throw notApplicable('The task was deleted');
+    return task;
+  }
+
+  /** task.update and task.move were made against one version of the task; any change since voids them. */
+  private async unchangedTask(tx: WriteTx, suggestion: SuggestionEntity): Promise<TaskEntity> {
+    const task = await this.liveTask(tx, suggestion);
+    if (task.version !== suggestion.taskVersion) {
+      throw notApplicable(
+        `The task changed since the suggestion (version ${suggestion.taskVersion} then, ${task.version} now)`,
+      );
+    }
+    return task;
+  }
+
+  private async assertNeighbours(tx: WriteTx, task: TaskEntity, move: TaskMovePayload): Promise<void> {
+    for (const id of [move.beforeId, move.afterId]) {
+      if (!id) continue;
+      const neighbour = await tx.em.findOne(TaskEntity, { id });
+      if (
+        !neighbour ||
+        neighbour.deletedAt ||
+        neighbour.workflow !== task.workflow ||
+        neighbour.status !== move.status
+      ) {
+        throw notApplicable(`The neighbour task ${id} is no longer in the ${move.status} column`);
+      }
+    }
+  }
+}

@@ -1,0 +1,259 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Approval, WorkflowPolicy } from '@tandem/shared';
+import { AppError, ErrorCode } from '../../common/app-error';
+import { applyPatch } from '../../common/changes';
+import type { Caller, RequestMeta } from '../../common/caller';
+import { canonicalJson } from '../audit/audit-hash';
+import { AuditService } from '../audit/audit.service';
+import { WritePath, type WriteTx } from '../audit/write-path.service';
+import { TaskEntity } from '../tasks/entities/task.entity';
+import { DEFAULT_POLICY, WorkflowEntity } from '../workflows/entities/workflow.entity';
+import type { DecideSuggestionDto } from './dto/suggestion.dto';
+import { validatePayload } from './dto/suggestion-payloads';
+import { SuggestionEntity } from './entities/suggestion.entity';
+import { SuggestionApplier } from './suggestion-applier.service';
+import { toSuggestion } from './suggestion.mapper';
+
+/** 409 for anything but a pending suggestion, saying who decided what and when. */
+export function assertPending(suggestion: SuggestionEntity): void {
+  if (suggestion.status === 'pending') return;
+  throw new AppError(ErrorCode.AlreadyDecided, `This suggestion is already ${suggestion.status}`, {
+    current: toSuggestion(suggestion),
+    details: {
+      status: suggestion.status,
+      decidedBy: suggestion.decidedBy,
+      decidedByName: suggestion.decidedByName,
+      decidedAt: suggestion.decidedAt?.toISOString() ?? null,
+      decisionNote: suggestion.decisionNote,
+    },
+  });
+}
+
+/** The system acting for one of the workflow policy's rules (the audit entry's `onBehalfOf`). */
+export function systemFor(rule: 'autoApproveAbove' | 'suggestionTtlSeconds'): Caller {
+  return { type: 'system', id: null, name: 'system', onBehalfOf: `policy:${rule}` };
+}
+
+/** Who completes a decision: a human approver, or the system acting for a policy. */
+interface Decider {
+  id: string | null;
+  name: string;
+}
+
+/**
+ * Decisions on suggestions (DESIGN 7): approve (optionally edited), reject, request changes; quorum and
+ * separation of duties from the workflow policy; auto-approval by the system. The suggestion row is locked for
+ * the whole decision, so concurrent deciders queue and exactly one completes it.
+ */
+@Injectable()
+export class SuggestionDecisions {
+  private readonly logger = new Logger('SuggestionDecisions');
+
+  constructor(
+    private readonly writes: WritePath,
+    private readonly audit: AuditService,
+    private readonly applier: SuggestionApplier,
+  ) {}
+
+  async decide(caller: Caller, meta: RequestMeta, id: string, dto: DecideSuggestionDto) {
+    return this.writes.run(caller, meta, async (tx) => {
+      const suggestion = await tx.lock(SuggestionEntity, id, 'suggestion');
+      assertPending(suggestion);
+      if (dto.revision !== suggestion.revision) {
+        throw new AppError(
+          ErrorCode.StaleRevision,
+          `Revision ${dto.revision} is outdated; the latest is ${suggestion.revision}`,
+          { current: toSuggestion(suggestion) },
+        );
+      }
+      if (dto.payload !== undefined && dto.decision !== 'approve') {
+        throw AppError.badRequest('Only an approval may carry an edited payload', { decision: dto.decision });
+      }
+      const policy = await this.policyOf(tx, suggestion);
+      const task = suggestion.task ? await tx.em.findOne(TaskEntity, { id: suggestion.task }) : null;
+      await this.assertSeparationOfDuties(caller, meta, suggestion, task, policy);
+      const context = this.decisionContext(suggestion, task, policy);
+      switch (dto.decision) {
+        case 'approve':
+          return this.approve(tx, suggestion, dto, policy, context);
+        case 'reject':
+          return this.reject(tx, suggestion, dto.note ?? null, context);
+        case 'request_changes':
+          return this.requestChanges(tx, suggestion, dto.note ?? null, context);
+      }
+    });
+  }
+
+  /**
+   * `autoApproveAbove`: the system approves a fresh suggestion at once, in its own transaction right after the
+   * post. When the typed change does not apply, the suggestion stays pending for a human (fail-closed).
+   */
+  async autoApprove(meta: RequestMeta, id: string) {
+    const system = systemFor('autoApproveAbove');
+    try {
+      return await this.writes.run(system, meta, async (tx) => {
+        const suggestion = await tx.lock(SuggestionEntity, id, 'suggestion');
+        if (suggestion.status !== 'pending') return toSuggestion(suggestion);
+        const policy = await this.policyOf(tx, suggestion);
+        const task = suggestion.task ? await tx.em.findOne(TaskEntity, { id: suggestion.task }) : null;
+        const context = {
+          ...this.decisionContext(suggestion, task, policy),
+          rule: `confidence ${suggestion.confidence} > autoApproveAbove ${policy.autoApproveAbove}`,
+        };
+        return this.complete(tx, suggestion, { id: null, name: 'system' }, null, {}, context);
+      });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== ErrorCode.NotApplicable) throw error;
+      this.logger.log(`Suggestion ${id} left pending for a human: ${error.message}`);
+      return null;
+    }
+  }
+
+  private async policyOf(tx: WriteTx, suggestion: SuggestionEntity): Promise<WorkflowPolicy> {
+    const workflow = await tx.em.findOneOrFail(WorkflowEntity, { id: suggestion.workflow });
+    return { ...DEFAULT_POLICY, ...workflow.policy };
+  }
+
+  /** What the approver saw, recorded with every decision (DESIGN 6). */
+  private decisionContext(suggestion: SuggestionEntity, task: TaskEntity | null, policy: WorkflowPolicy) {
+    return {
+      revision: suggestion.revision,
+      taskVersionSeen: suggestion.taskVersion,
+      taskVersionNow: task?.version ?? null,
+      payloadSeen: suggestion.payload,
+      timeToDecisionMs: Date.now() - suggestion.createdAt.getTime(),
+      policy,
+    };
+  }
+
+  /** `separationOfDuties`: whoever created or last edited the task may not decide suggestions about it. */
+  private async assertSeparationOfDuties(
+    caller: Caller,
+    meta: RequestMeta,
+    suggestion: SuggestionEntity,
+    task: TaskEntity | null,
+    policy: WorkflowPolicy,
+  ): Promise<void> {
+    if (!policy.separationOfDuties || !task || caller.id === null) return;
+    if (task.createdBy !== caller.id && task.updatedBy !== caller.id) return;
+    await this.audit.recordDenied(caller, meta, 'separation of duties: the approver created or last edited the task', {
+      entityType: 'suggestion',
+      entityId: suggestion.id,
+      workflowId: suggestion.workflow,
+      context: { taskId: task.id },
+    });
+    throw new AppError(
+      ErrorCode.Forbidden,
+      'Separation of duties: you created or last edited this task, so another approver must decide',
+    );
+  }
+
+  private async approve(
+    tx: WriteTx,
+    suggestion: SuggestionEntity,
+    dto: DecideSuggestionDto,
+    policy: WorkflowPolicy,
+    context: Record<string, unknown>,
+  ) {
+    const caller = tx.caller;
+    if (suggestion.approvals.some((approval) => approval.userId === caller.id)) {
+      throw new AppError(ErrorCode.Conflict, 'You already approved this suggestion; another approver must', {
+        current: toSuggestion(suggestion),
+      });
+    }
+    const edit: Partial<SuggestionEntity> = {};
+    if (dto.payload !== undefined && !sameJson(dto.payload, suggestion.payload)) {
+      await validatePayload(suggestion.kind, dto.payload);
+      Object.assign(edit, { payload: dto.payload, edited: true });
+      Object.assign(context, { originalPayload: suggestion.payload, editedPayload: dto.payload });
+    }
+    const approval: Approval = { userId: caller.id ?? 'system', name: caller.name, at: new Date().toISOString() };
+    const approvals = [...suggestion.approvals, approval];
+    if (approvals.length >= policy.requiredApprovals) {
+      return this.complete(
+        tx,
+        suggestion,
+        { id: caller.id, name: caller.name },
+        dto.note ?? null,
+        { ...edit, approvals },
+        context,
+      );
+    }
+    const changes = applyPatch(suggestion, { ...edit, approvals });
+    this.record(tx, suggestion, 'suggestion.approval_added', changes, {
+      ...context,
+      approvalsNeeded: policy.requiredApprovals,
+    });
+    return toSuggestion(suggestion);
+  }
+
+  /** The approval that decides: mark approved and apply a typed kind in this same transaction. */
+  private async complete(
+    tx: WriteTx,
+    suggestion: SuggestionEntity,
+    decider: Decider,
+    note: string | null,
+    patch: Partial<SuggestionEntity>,
+    context: Record<string, unknown>,
+  ) {
+    const changes = applyPatch(suggestion, {
+      ...patch,
+      status: 'approved',
+      decidedBy: decider.id,
+      decidedByName: decider.name,
+      decidedAt: new Date(),
+      decisionNote: note,
+      changesRequested: false,
+    });
+    this.record(tx, suggestion, 'suggestion.approved', changes, context);
+    await this.applier.apply(tx, suggestion);
+    return toSuggestion(suggestion);
+  }
+
+  private reject(tx: WriteTx, suggestion: SuggestionEntity, note: string | null, context: Record<string, unknown>) {
+    const changes = applyPatch(suggestion, {
+      status: 'rejected',
+      decidedBy: tx.caller.id,
+      decidedByName: tx.caller.name,
+      decidedAt: new Date(),
+      decisionNote: note,
+      changesRequested: false,
+    });
+    this.record(tx, suggestion, 'suggestion.rejected', changes, context);
+    return toSuggestion(suggestion);
+  }
+
+  /** The suggestion stays pending until the agent posts the next revision. */
+  private requestChanges(
+    tx: WriteTx,
+    suggestion: SuggestionEntity,
+    note: string | null,
+    context: Record<string, unknown>,
+  ) {
+    const changes = applyPatch(suggestion, { changesRequested: true, decisionNote: note });
+    this.record(tx, suggestion, 'suggestion.changes_requested', changes, context);
+    return toSuggestion(suggestion);
+  }
+
+  private record(
+    tx: WriteTx,
+    suggestion: SuggestionEntity,
+    action:
+      'suggestion.approval_added' | 'suggestion.approved' | 'suggestion.rejected' | 'suggestion.changes_requested',
+    changes: ReturnType<typeof applyPatch>,
+    context: Record<string, unknown>,
+  ): void {
+    tx.record({
+      action,
+      entityType: 'suggestion',
+      entityId: suggestion.id,
+      workflowId: suggestion.workflow,
+      changes,
+      context,
+      data: () => toSuggestion(suggestion),
+    });
+  }
+}
+
+/** jsonb reorders keys, so payloads are compared in canonical form. */
+const sameJson = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);

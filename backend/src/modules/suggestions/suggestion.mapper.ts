@@ -1,0 +1,33 @@
+import type { Suggestion } from '@tandem/shared';
+import type { SuggestionEntity } from './entities/suggestion.entity';
+
+export function toSuggestion(entity: SuggestionEntity): Suggestion {
+  return {
+    id: entity.id,
+    taskId: entity.task,
+    workflowId: entity.workflow,
+    agentId: entity.agent,
+    kind: entity.kind,
+    action: entity.action,
+    reasoning: entity.reasoning,
+    payload: entity.payload,
+    confidence: entity.confidence,
+    status: entity.status,
+    revision: entity.revision,
+    revisions: entity.revisions,
+    taskVersion: entity.taskVersion,
+    idempotencyKey: entity.idempotencyKey,
+    edited: entity.edited,
+    approvals: entity.approvals,
+    decidedBy: entity.decidedBy,
+    decidedByName: entity.decidedByName,
+    decidedAt: entity.decidedAt?.toISOString() ?? null,
+    decisionNote: entity.decisionNote,
+    changesRequested: entity.changesRequested,
+    expiresAt: entity.expiresAt?.toISOString() ?? null,
+    escalated: entity.escalated,
+    createdAt: entity.createdAt.toISOString(),
+    updatedAt: entity.updatedAt.toISOString(),
+    version: entity.version,
+  };
+}

@@ -1,0 +1,274 @@
+import { Injectable } from '@nestjs/common';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import type { Page, Suggestion, SuggestionKind, SuggestionRevision } from '@tandem/shared';
+import { AppError, ErrorCode } from '../../common/app-error';
+import { applyPatch, creationChanges } from '../../common/changes';
+import type { Caller, RequestMeta } from '../../common/caller';
+import { DEFAULT_PAGE_SIZE, toPage } from '../../common/paging';
+import { AuditService } from '../audit/audit.service';
+import { WritePath } from '../audit/write-path.service';
+import { TaskEntity } from '../tasks/entities/task.entity';
+import { DEFAULT_POLICY, WorkflowEntity } from '../workflows/entities/workflow.entity';
+import { WorkflowAccess } from '../workflows/workflow-access.service';
+import type { CreateSuggestionDto, ListSuggestionsQueryDto, ReviseSuggestionDto } from './dto/suggestion.dto';
+import { validatePayload } from './dto/suggestion-payloads';
+import { SuggestionEntity } from './entities/suggestion.entity';
+import { assertPending, SuggestionDecisions } from './suggestion-decisions.service';
+import { SuggestionWaiter } from './suggestion-waiter.service';
+import { toSuggestion } from './suggestion.mapper';
+
+/** Kinds that act on an existing task and so need `taskId`. */
+const KINDS_ON_A_TASK: ReadonlySet<SuggestionKind> = new Set(['task.update', 'task.move', 'comment']);
+
+const MAX_IDEMPOTENCY_KEY = 255;
+
+@Injectable()
+export class SuggestionsService {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly writes: WritePath,
+    private readonly audit: AuditService,
+    private readonly access: WorkflowAccess,
+    private readonly decisions: SuggestionDecisions,
+    private readonly waiter: SuggestionWaiter,
+  ) {}
+
+  /**
+   * An agent's post. A retry with the same `Idempotency-Key` answers the first suggestion (`created: false`),
+   * also when the retries race: the unique (agent, key) index lets exactly one insert win.
+   */
+  async create(
+    caller: Caller,
+    meta: RequestMeta,
+    idempotencyKey: string | undefined,
+    dto: CreateSuggestionDto,
+  ): Promise<{ suggestion: Suggestion; created: boolean }> {
+    if (caller.type !== 'agent') throw new AppError(ErrorCode.Forbidden, 'Only agents post suggestions');
+    const key = idempotencyKey?.trim();
+    if (!key || key.length > MAX_IDEMPOTENCY_KEY) {
+      throw new AppError(ErrorCode.ValidationFailed, 'The Idempotency-Key header is required (1 to 255 characters)', {
+        details: [{ field: 'Idempotency-Key', errors: ['must be a non-empty string of at most 255 characters'] }],
+      });
+    }
+    const earlier = await this.findByKey(caller.id, key);
+    if (earlier) return { suggestion: earlier, created: false };
+    const payload = dto.payload ?? {};
+    await validatePayload(dto.kind, payload);
+
+    let autoApprove = false;
+    let suggestion: Suggestion;
+    try {
+      suggestion = await this.writes.run(caller, meta, async (tx) => {
+        const { workflow, task } = await this.target(tx.em, dto);
+        await this.access.assertCanAct(tx.em, caller, meta, workflow.id);
+        const policy = { ...DEFAULT_POLICY, ...workflow.policy };
+        const now = new Date();
+        const entity = tx.em.create(SuggestionEntity, {
+          task: task?.id ?? null,
+          workflow: workflow.id,
+          agent: caller.id,
+          kind: dto.kind,
+          action: dto.action,
+          reasoning: dto.reasoning ?? '',
+          payload,
+          confidence: dto.confidence,
+          taskVersion: task?.version ?? null,
+          idempotencyKey: key,
+          revisions: [revisionOf(1, dto.action, dto.reasoning ?? '', payload, dto.confidence, now, null)],
+          expiresAt: policy.suggestionTtlSeconds ? new Date(now.getTime() + policy.suggestionTtlSeconds * 1000) : null,
+          createdAt: now,
+          updatedAt: now,
+        });
+        await tx.em.flush();
+        autoApprove = policy.autoApproveAbove !== null && dto.confidence > policy.autoApproveAbove;
+        tx.record({
+          action: 'suggestion.created',
+          entityType: 'suggestion',
+          entityId: entity.id,
+          workflowId: workflow.id,
+          changes: creationChanges(entity, [
+            'kind',
+            'task',
+            'action',
+            'reasoning',
+            'payload',
+            'confidence',
+            'taskVersion',
+            'expiresAt',
+          ]),
+          context: { idempotencyKey: key },
+          data: () => toSuggestion(entity),
+        });
+        return toSuggestion(entity);
+      });
+    } catch (error) {
+      if (!(error instanceof UniqueConstraintViolationException)) throw error;
+      // A concurrent retry with the same key committed first: answer its suggestion.
+      const winner = await this.findByKey(caller.id, key);
+      if (!winner) throw error;
+      return { suggestion: winner, created: false };
+    }
+    if (autoApprove) suggestion = (await this.decisions.autoApprove(meta, suggestion.id)) ?? suggestion;
+    return { suggestion, created: true };
+  }
+
+  async list(caller: Caller, query: ListSuggestionsQueryDto): Promise<Page<Suggestion>> {
+    const em = this.orm.em.fork();
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const where: Record<string, unknown> = {};
+    if (query.cursor) where.id = { $gt: query.cursor };
+    if (query.status) where.status = query.status;
+    if (query.workflowId) where.workflow = query.workflowId;
+    if (query.taskId) where.task = query.taskId;
+    if (query.agentId) where.agent = query.agentId;
+    // Agents see only their own suggestions (another agent's filter simply matches nothing).
+    if (caller.type === 'agent') where.agent = query.agentId && query.agentId !== caller.id ? [] : caller.id;
+    if (Array.isArray(where.agent)) return { items: [], nextCursor: null };
+    const rows = await em.find(SuggestionEntity, where, { orderBy: { id: 'asc' }, limit: limit + 1 });
+    return toPage(rows.map(toSuggestion), limit, (row) => row.id);
+  }
+
+  /** One suggestion; with `wait` seconds, a long-poll that answers as soon as it is decided. */
+  async get(caller: Caller, meta: RequestMeta, id: string, waitSeconds = 0): Promise<Suggestion> {
+    const suggestion = await this.orm.em.fork().findOne(SuggestionEntity, { id });
+    if (!suggestion) throw AppError.notFound('suggestion', id);
+    await this.assertCanSee(caller, meta, suggestion);
+    if (waitSeconds <= 0 || suggestion.status !== 'pending') return toSuggestion(suggestion);
+    return this.waiter.waitForDecision(suggestion, waitSeconds * 1000);
+  }
+
+  /** The owning agent's next revision: answers a request for changes (or improves a pending suggestion). */
+  async revise(caller: Caller, meta: RequestMeta, id: string, dto: ReviseSuggestionDto): Promise<Suggestion> {
+    return this.writes.run(caller, meta, async (tx) => {
+      const suggestion = await tx.lock(SuggestionEntity, id, 'suggestion');
+      await this.assertOwner(caller, meta, suggestion);
+      assertPending(suggestion);
+      if (dto.payload !== undefined) await validatePayload(suggestion.kind, dto.payload);
+      const task = suggestion.task ? await tx.em.findOne(TaskEntity, { id: suggestion.task }) : null;
+      const requestNote = suggestion.changesRequested ? suggestion.decisionNote : null;
+      const changes = applyPatch(suggestion, {
+        revision: suggestion.revision + 1,
+        action: dto.action,
+        reasoning: dto.reasoning,
+        payload: dto.payload,
+        confidence: dto.confidence,
+        // The new revision is made against the task as it is now.
+        taskVersion: task?.version ?? suggestion.taskVersion,
+        // Approvals were given to the previous revision; the new one needs its own.
+        approvals: [],
+        edited: false,
+        changesRequested: false,
+        decisionNote: null,
+      });
+      suggestion.revisions = [
+        ...suggestion.revisions,
+        revisionOf(
+          suggestion.revision,
+          suggestion.action,
+          suggestion.reasoning,
+          suggestion.payload,
+          suggestion.confidence,
+          new Date(),
+          requestNote,
+        ),
+      ];
+      tx.record({
+        action: 'suggestion.revised',
+        entityType: 'suggestion',
+        entityId: suggestion.id,
+        workflowId: suggestion.workflow,
+        changes,
+        context: { revision: suggestion.revision, requestNote },
+        data: () => toSuggestion(suggestion),
+      });
+      return toSuggestion(suggestion);
+    });
+  }
+
+  async withdraw(caller: Caller, meta: RequestMeta, id: string): Promise<Suggestion> {
+    return this.writes.run(caller, meta, async (tx) => {
+      const suggestion = await tx.lock(SuggestionEntity, id, 'suggestion');
+      await this.assertOwner(caller, meta, suggestion);
+      assertPending(suggestion);
+      const changes = applyPatch(suggestion, {
+        status: 'withdrawn',
+        decidedBy: caller.id,
+        decidedByName: caller.name,
+        decidedAt: new Date(),
+      });
+      tx.record({
+        action: 'suggestion.withdrawn',
+        entityType: 'suggestion',
+        entityId: suggestion.id,
+        workflowId: suggestion.workflow,
+        changes,
+        data: () => toSuggestion(suggestion),
+      });
+      return toSuggestion(suggestion);
+    });
+  }
+
+  private async findByKey(agentId: string, key: string): Promise<Suggestion | null> {
+    const row = await this.orm.em.fork().findOne(SuggestionEntity, { agent: agentId, idempotencyKey: key });
+    return row ? toSuggestion(row) : null;
+  }
+
+  /** The workflow (and task) a new suggestion is about; `task.create` and `custom` may name only a workflow. */
+  private async target(em: EntityManager, dto: CreateSuggestionDto) {
+    if (!dto.taskId && KINDS_ON_A_TASK.has(dto.kind)) {
+      throw new AppError(ErrorCode.ValidationFailed, `A ${dto.kind} suggestion needs taskId`, {
+        details: [{ field: 'taskId', errors: [`is required for ${dto.kind}`] }],
+      });
+    }
+    const task = dto.taskId ? await em.findOne(TaskEntity, { id: dto.taskId, deletedAt: null }) : null;
+    if (dto.taskId && !task) throw AppError.notFound('task', dto.taskId);
+    if (task && dto.workflowId && dto.workflowId !== task.workflow) {
+      throw AppError.badRequest('workflowId does not match the task’s workflow', {
+        workflowId: dto.workflowId,
+        taskWorkflowId: task.workflow,
+      });
+    }
+    const workflowId = task?.workflow ?? dto.workflowId;
+    if (!workflowId) {
+      throw new AppError(ErrorCode.ValidationFailed, 'Name the task (taskId) or the workflow (workflowId)', {
+        details: [{ field: 'workflowId', errors: ['is required when taskId is not given'] }],
+      });
+    }
+    const workflow = await em.findOne(WorkflowEntity, { id: workflowId });
+    if (!workflow) throw AppError.notFound('workflow', workflowId);
+    return { workflow, task };
+  }
+
+  /** Humans (viewer+) see every suggestion; an agent only its own. */
+  private async assertCanSee(caller: Caller, meta: RequestMeta, suggestion: SuggestionEntity): Promise<void> {
+    if (caller.type !== 'agent' || caller.id === suggestion.agent) return;
+    await this.refuse(caller, meta, suggestion, 'an agent may read only its own suggestions');
+  }
+
+  private async assertOwner(caller: Caller, meta: RequestMeta, suggestion: SuggestionEntity): Promise<void> {
+    if (caller.type === 'agent' && caller.id === suggestion.agent) return;
+    await this.refuse(caller, meta, suggestion, 'only the agent that posted a suggestion may revise or withdraw it');
+  }
+
+  private async refuse(caller: Caller, meta: RequestMeta, suggestion: SuggestionEntity, reason: string) {
+    await this.audit.recordDenied(caller, meta, reason, {
+      entityType: 'suggestion',
+      entityId: suggestion.id,
+      workflowId: suggestion.workflow,
+    });
+    throw new AppError(ErrorCode.Forbidden, `Forbidden: ${reason}`);
+  }
+}
+
+function revisionOf(
+  revision: number,
+  action: string,
+  reasoning: string,
+  payload: Record<string, unknown>,
+  confidence: number,
+  at: Date,
+  requestNote: string | null,
+): SuggestionRevision {
+  return { revision, action, reasoning, payload, confidence, at: at.toISOString(), requestNote };
+}
