@@ -9,6 +9,9 @@ import { HttpErrorFilter } from './common/http-error.filter';
 import { requestMeta } from './common/request-meta.middleware';
 import { findFrontendDir, staticFrontend } from './common/static-frontend';
 import { createValidationPipe } from './common/validation.pipe';
+import { RealtimeRedis } from './realtime/realtime-redis';
+import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime/realtime.options';
+import { TandemIoAdapter } from './realtime/tandem-io.adapter';
 
 /** Builds the configured app (not yet listening): used by `main.ts` and by the tests alike. */
 export async function createApp(options: AppOptions & { logger?: boolean }): Promise<INestApplication> {
@@ -31,6 +34,8 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
+  const realtime = app.get<RealtimeOptions>(REALTIME_OPTIONS);
+  app.useWebSocketAdapter(new TandemIoAdapter(app, app.get(RealtimeRedis), realtime.redisPrefix));
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

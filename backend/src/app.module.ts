@@ -17,6 +17,8 @@ import { RealtimeModule } from './realtime/realtime.module';
 
 export interface AppOptions {
   databaseUrl: string;
+  /** Fan-out and presence across nodes; without it a single node with in-memory Socket.IO. */
+  redisUrl?: string;
 }
 
 @Module({})
@@ -37,7 +39,7 @@ export class AppModule {
         TasksModule,
         CommentsModule,
         SuggestionsModule,
-        RealtimeModule,
+        RealtimeModule.forRoot({ redisUrl: options.redisUrl }),
         HealthModule,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],

@@ -25,7 +25,7 @@ async function main() {
       const applied = await runMigrations(databaseUrl);
       if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
     }
-    const app = await createApp({ databaseUrl });
+    const app = await createApp({ databaseUrl, redisUrl: config.redisUrl });
     const admin = await seedAdmin(app, config);
     await app.listen(config.port, '0.0.0.0');
     const url = `http://localhost:${config.port}`;

@@ -1,6 +1,247 @@
+import { io, type Socket } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  EphemeralEvent,
+  EventEnvelope,
+  ServerToClientEvents,
+  StatusRequest,
+  SubscribeAck,
+} from '../events.js';
+import type { AuditAction } from '../vocabulary.js';
 import { RestClient, type RestClientOptions } from './rest-client.js';
 
-export type TandemClientOptions = RestClientOptions;
+/** For a connection indicator: `live` once connected, `reconnecting` while it retries, `offline` when stopped. */
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
-/** The typed client agents and the frontend use: REST (DESIGN 9) and, next, the socket protocol (DESIGN 5). */
-export class TandemClient extends RestClient {}
+export interface TandemClientOptions extends RestClientOptions {
+  /** Where Socket.IO answers, when not at `baseUrl` (default: `baseUrl`, or the page's origin when ''). */
+  socketUrl?: string;
+  /** Socket.IO transports; the default tries polling then upgrades, which needs sticky sessions behind nginx. */
+  transports?: Array<'websocket' | 'polling' | 'webtransport'>;
+  /** How long to wait for a subscribe's ack before trying again. */
+  ackTimeoutMs?: number;
+}
+
+type PresenceEvent = Extract<EphemeralEvent, { type: 'presence.changed' }>;
+type AgentStatusEvent = Extract<EphemeralEvent, { type: 'agent.status' }>;
+type Listener = (event: never) => void;
+
+/** What the client knows about one channel it follows. */
+interface ChannelState {
+  /** The last seq applied on this channel; null until the first subscribe was acknowledged. */
+  lastSeq: number | null;
+  /** Counts subscribe attempts, so that a late ack of an abandoned attempt is ignored. */
+  attempt: number;
+  /** Set while a subscribe is in flight: events are held (replayed ones arrive before the ack) and sorted. */
+  held: EventEnvelope[] | null;
+  waiters: Array<(ack: SubscribeAck) => void>;
+}
+
+/**
+ * The typed client agents and the frontend use: every REST route (DESIGN 9) plus the socket protocol
+ * (DESIGN 5). It reconnects by itself, re-subscribes with `since` = the last seq it applied, repairs a gap
+ * (an event whose `prev` is not the last seq it applied) by re-subscribing the same way, drops duplicates by
+ * seq, and calls `onResync` listeners when the server says it is too far behind (refetch over REST then).
+ * Listeners get each event once, in seq order per channel.
+ */
+export class TandemClient extends RestClient {
+  private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
+  private socketUrl: string | undefined;
+  private readonly transports: TandemClientOptions['transports'];
+  private readonly ackTimeoutMs: number;
+  private readonly channels = new Map<string, ChannelState>();
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly stateListeners = new Set<(state: ConnectionState) => void>();
+  private readonly resyncListeners = new Set<(channel: string, head: number) => void>();
+  private readonly errorListeners = new Set<(error: Error) => void>();
+  private state: ConnectionState = 'offline';
+
+  constructor(options: TandemClientOptions) {
+    super(options);
+    this.socketUrl = options.socketUrl;
+    this.transports = options.transports;
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+  }
+
+  get connectionState(): ConnectionState {
+    return this.state;
+  }
+
+  /** Opens the socket (optionally to another node: subscriptions and their positions carry over). */
+  connect(options: { url?: string } = {}): void {
+    if (options.url !== undefined) this.socketUrl = options.url;
+    this.socket?.removeAllListeners();
+    this.socket?.disconnect();
+    const url = this.socketUrl ?? this.baseUrl;
+    const socketOptions = {
+      auth: this.token ? { token: this.token } : {},
+      withCredentials: true,
+      // One connection per client, even when two clients (two users in a test, two tabs' workers) share a URL.
+      forceNew: true,
+      transports: this.transports,
+    };
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = url ? io(url, socketOptions) : io(socketOptions);
+    this.socket = socket;
+    this.setState('connecting');
+    socket.on('connect', () => {
+      this.setState('live');
+      for (const channel of this.channels.keys()) this.resubscribe(channel);
+    });
+    socket.on('disconnect', () => {
+      this.setState(socket.active ? 'reconnecting' : 'offline');
+      // Subscribes in flight will never be acknowledged; the reconnect sends them again.
+      for (const state of this.channels.values()) state.attempt += 1;
+    });
+    socket.on('connect_error', (error) => {
+      this.setState(socket.active ? 'reconnecting' : 'offline');
+      if (!socket.active) this.emitError(error);
+    });
+    socket.on('event', (envelope) => this.receive(envelope));
+    socket.on('ephemeral', (event) => this.dispatch(event.type, event));
+  }
+
+  /** Closes the socket; subscriptions and positions are kept for the next `connect()`. */
+  disconnect(): void {
+    const socket = this.socket;
+    this.socket = null;
+    socket?.removeAllListeners();
+    socket?.disconnect();
+    for (const state of this.channels.values()) state.attempt += 1;
+    this.setState('offline');
+  }
+
+  /**
+   * Follows a channel. With `since`, events after that seq are replayed first. Resolves with the server's ack
+   * (`{ok: false, error}` when refused: the channel is then forgotten). Connects first if needed.
+   */
+  subscribe(channel: string, options: { since?: number } = {}): Promise<SubscribeAck> {
+    const state: ChannelState = this.channels.get(channel) ?? { lastSeq: null, attempt: 0, held: null, waiters: [] };
+    if (options.since !== undefined) state.lastSeq = options.since;
+    this.channels.set(channel, state);
+    const acknowledged = new Promise<SubscribeAck>((resolve) => state.waiters.push(resolve));
+    if (!this.socket) this.connect();
+    else if (this.socket.connected) this.resubscribe(channel);
+    return acknowledged;
+  }
+
+  unsubscribe(channel: string): void {
+    this.channels.delete(channel);
+    if (this.socket?.connected) this.socket.emit('unsubscribe', { channel });
+  }
+
+  /** The last seq applied per channel (e.g. to persist, and pass as `since` later). */
+  positions(): Record<string, number | null> {
+    return Object.fromEntries([...this.channels].map(([channel, state]) => [channel, state.lastSeq]));
+  }
+
+  /** An agent reports whether it is busy (shown live on the agents page). */
+  async setStatus(status: StatusRequest['status']): Promise<void> {
+    if (!this.socket?.connected) throw new Error('not connected');
+    const result = (await this.socket.timeout(this.ackTimeoutMs).emitWithAck('status', { status })) as {
+      ok: boolean;
+      error?: string;
+    };
+    if (!result.ok) throw new Error(result.error ?? 'status refused');
+  }
+
+  /** Calls `listener` for each event of that type (`'*'`: every event), once each, in seq order per channel. */
+  on(type: 'presence.changed', listener: (event: PresenceEvent) => void): () => void;
+  on(type: 'agent.status', listener: (event: AgentStatusEvent) => void): () => void;
+  on(type: AuditAction | '*', listener: (envelope: EventEnvelope) => void): () => void;
+  on(type: string, listener: (event: never) => void): () => void {
+    const set = this.listeners.get(type) ?? new Set<Listener>();
+    set.add(listener);
+    this.listeners.set(type, set);
+    return () => set.delete(listener);
+  }
+
+  onConnectionState(listener: (state: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** The channel was too far behind to replay: refetch its state over REST; events continue after `head`. */
+  onResync(listener: (channel: string, head: number) => void): () => void {
+    this.resyncListeners.add(listener);
+    return () => this.resyncListeners.delete(listener);
+  }
+
+  /** Connection refused for good (e.g. `unauthorized`), or a subscription refused. */
+  onError(listener: (error: Error) => void): () => void {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
+  }
+
+  private setState(state: ConnectionState) {
+    if (this.state === state) return;
+    this.state = state;
+    for (const listener of this.stateListeners) listener(state);
+  }
+
+  private emitError(error: Error) {
+    for (const listener of this.errorListeners) listener(error);
+  }
+
+  private dispatch(type: string, event: EventEnvelope | EphemeralEvent) {
+    for (const listener of this.listeners.get(type) ?? []) (listener as (event: unknown) => void)(event);
+  }
+
+  /** (Re)subscribes from the last applied seq: the server replays what was missed, then goes live. */
+  private resubscribe(channel: string) {
+    const state = this.channels.get(channel);
+    const socket = this.socket;
+    if (!state || !socket?.connected) return;
+    state.attempt += 1;
+    const attempt = state.attempt;
+    const since = state.lastSeq ?? undefined;
+    state.held = [];
+    socket
+      .timeout(this.ackTimeoutMs)
+      .emitWithAck('subscribe', since === undefined ? { channel } : { channel, since })
+      .then(
+        (ack: SubscribeAck) => {
+          if (this.channels.get(channel) === state && state.attempt === attempt) this.acknowledged(channel, state, ack);
+        },
+        () => {
+          // No ack in time: try again if this attempt is still the current one and the socket is up.
+          if (this.channels.get(channel) === state && state.attempt === attempt) this.resubscribe(channel);
+        },
+      );
+  }
+
+  private acknowledged(channel: string, state: ChannelState, ack: SubscribeAck) {
+    const held = (state.held ?? []).sort((a, b) => a.seq - b.seq);
+    state.held = null;
+    if (!ack.ok) {
+      this.channels.delete(channel);
+      this.emitError(new Error(`subscribe ${channel}: ${ack.error}`));
+    } else if (ack.resync || state.lastSeq === null) {
+      state.lastSeq = ack.head;
+      if (ack.resync) for (const listener of this.resyncListeners) listener(channel, ack.head);
+    }
+    for (const waiter of state.waiters.splice(0)) waiter(ack);
+    if (!ack.ok) return;
+    for (const envelope of held) if (!this.apply(channel, state, envelope)) break;
+  }
+
+  private receive(envelope: EventEnvelope) {
+    const state = this.channels.get(envelope.channel);
+    if (!state) return;
+    if (state.held) state.held.push(envelope);
+    else this.apply(envelope.channel, state, envelope);
+  }
+
+  /** Applies an event unless it is a duplicate; on a gap, asks for a replay instead. False after a gap. */
+  private apply(channel: string, state: ChannelState, envelope: EventEnvelope): boolean {
+    const last = state.lastSeq ?? 0;
+    if (envelope.seq <= last) return true;
+    if (envelope.prev > last) {
+      this.resubscribe(channel);
+      return false;
+    }
+    state.lastSeq = envelope.seq;
+    this.dispatch(envelope.type, envelope);
+    this.dispatch('*', envelope);
+    return true;
+  }
+}

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type { Agent, AgentWithKey, Page } from '@tandem/shared';
 import { AppError } from '../../common/app-error';
@@ -6,6 +6,7 @@ import { applyPatch, creationChanges } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage, type PageQueryDto } from '../../common/paging';
 import { WritePath } from '../audit/write-path.service';
+import { PresenceService } from '../../realtime/presence.service';
 import { AGENT_KEY_PREFIX, newSecret, sha256Hex } from '../auth/secrets';
 import type { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
 import { AgentEntity } from './entities/agent.entity';
@@ -40,6 +41,8 @@ export class AgentsService {
   constructor(
     private readonly orm: MikroORM,
     private readonly writes: WritePath,
+    /** Live status comes from connections on every node (DESIGN 3), not from the row. */
+    @Optional() private readonly presence?: PresenceService,
   ) {}
 
   /** Task counts per agent, derived from the tasks themselves (never typed in by clients). */
@@ -65,7 +68,11 @@ export class AgentsService {
       em,
       agents.map((agent) => agent.id),
     );
-    return agents.map((agent) => toAgent(agent, stats.get(agent.id)));
+    const live = this.presence ? await this.presence.agentStatuses() : null;
+    return agents.map((agent) => {
+      const serialized = toAgent(agent, stats.get(agent.id));
+      return live && !serialized.revoked ? { ...serialized, status: live.get(agent.id) ?? 'offline' } : serialized;
+    });
   }
 
   async list(query: PageQueryDto): Promise<Page<Agent>> {

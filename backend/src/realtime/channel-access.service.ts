@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { parseChannel, workflowChannel, type Channel } from '@tandem/shared';
+import { isHumanAtLeast, type Caller, type RequestMeta } from '../common/caller';
+import { AuditService } from '../modules/audit/audit.service';
+import { WorkflowEntity } from '../modules/workflows/entities/workflow.entity';
+import { WorkflowAccess } from '../modules/workflows/workflow-access.service';
+
+export type ChannelDecision = { ok: true; channel: Channel } | { ok: false; error: string };
+
+/**
+ * Who may subscribe to what (DESIGN 5). Agents may not subscribe to `workflows`: its events carry every
+ * workflow, and membership is per channel, not per subscriber; agents follow `workflow:<id>` of their own
+ * workflows instead. Refusals are audited; a malformed channel name is bad input and is not.
+ */
+@Injectable()
+export class ChannelAccess {
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly audit: AuditService,
+    private readonly workflows: WorkflowAccess,
+  ) {}
+
+  async authorize(caller: Caller, meta: RequestMeta, name: string): Promise<ChannelDecision> {
+    const parsed = parseChannel(name);
+    if (!parsed) return { ok: false, error: `unknown channel ${JSON.stringify(name)}` };
+    const em = this.orm.em.fork();
+    let refusal: string | null = null;
+    let channel: Channel;
+    switch (parsed.kind) {
+      case 'workflow': {
+        channel = workflowChannel(parsed.workflowId);
+        if (!(await em.count(WorkflowEntity, { id: parsed.workflowId }))) {
+          return { ok: false, error: `workflow ${parsed.workflowId} not found` };
+        }
+        if (caller.type === 'agent' && !(await this.workflows.isAssigned(em, caller.id, parsed.workflowId))) {
+          refusal = 'agent is not assigned to this workflow';
+        } else if (caller.type === 'human' && !isHumanAtLeast(caller, 'viewer')) refusal = 'needs role viewer';
+        break;
+      }
+      case 'workflows':
+        channel = parsed.kind;
+        if (caller.type !== 'human') refusal = 'agents subscribe to the workflow:<id> channels of their workflows';
+        break;
+      case 'queue':
+        channel = parsed.kind;
+        if (!isHumanAtLeast(caller, 'approver')) refusal = 'needs role approver';
+        break;
+      case 'agents':
+        channel = parsed.kind;
+        break;
+      case 'audit':
+        channel = parsed.kind;
+        if (!isHumanAtLeast(caller, 'admin')) refusal = 'needs role admin';
+        break;
+    }
+    if (refusal === null) return { ok: true, channel };
+    await this.audit.recordDenied(caller, meta, `subscribe ${channel}: ${refusal}`, {
+      entityType: parsed.kind === 'workflow' ? 'workflow' : 'session',
+      entityId: parsed.kind === 'workflow' ? parsed.workflowId : null,
+      workflowId: parsed.kind === 'workflow' ? parsed.workflowId : null,
+      context: { channel },
+    });
+    return { ok: false, error: `forbidden: ${refusal}` };
+  }
+}

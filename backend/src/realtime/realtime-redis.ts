@@ -1,0 +1,55 @@
+import { Logger } from '@nestjs/common';
+import { createClient, type RedisClientType } from 'redis';
+
+export type Redis = RedisClientType;
+
+/**
+ * The Redis connections of one node: `pub` and `sub` for the Socket.IO adapter, `cmd` for presence keys.
+ * Errors are logged, never thrown: with Redis down each node keeps serving its own clients (DESIGN 5), and the
+ * clients reconnect by themselves (the `sub` client re-subscribes the adapter's channels on reconnect).
+ */
+export class RealtimeRedis {
+  private readonly logger = new Logger('Redis');
+  private lastErrorLog = 0;
+
+  private constructor(
+    readonly pub: Redis,
+    readonly sub: Redis,
+    readonly cmd: Redis,
+  ) {}
+
+  static async connect(url: string): Promise<RealtimeRedis> {
+    const options = {
+      url,
+      socket: { reconnectStrategy: (retries: number) => Math.min(100 * (retries + 1), 1000), connectTimeout: 3000 },
+    };
+    // The adapter publishes without handling rejections, so its clients keep the offline queue (commands wait
+    // for the reconnect) instead of failing fast into an unhandled rejection.
+    const pub = createClient(options) as Redis;
+    const sub = pub.duplicate();
+    // Presence answers fast or not at all: REST must keep working while Redis is down.
+    const cmd = createClient({ ...options, disableOfflineQueue: true }) as Redis;
+    const redis = new RealtimeRedis(pub, sub, cmd);
+    for (const [name, client] of Object.entries({ pub, sub, cmd })) {
+      client.on('error', (error: Error) => redis.logError(name, error));
+    }
+    await Promise.all([pub.connect(), sub.connect(), cmd.connect()]);
+    return redis;
+  }
+
+  /** One line per few seconds at most: a Redis outage would otherwise log every reconnect attempt thrice. */
+  private logError(client: string, error: Error) {
+    const now = Date.now();
+    if (now - this.lastErrorLog < 5000) return;
+    this.lastErrorLog = now;
+    this.logger.warn(`Redis ${client} client: ${error.message || error.name}; retrying`);
+  }
+
+  get ready(): boolean {
+    return this.cmd.isReady;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.pub, this.sub, this.cmd].map((client) => client.close()));
+  }
+}

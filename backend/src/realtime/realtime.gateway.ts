@@ -1,0 +1,284 @@
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
+import {
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
+import {
+  parseChannel,
+  type AuditEntry,
+  type Channel,
+  type ClientToServerEvents,
+  type EventEnvelope,
+  type ServerToClientEvents,
+  type StatusRequest,
+  type SubscribeAck,
+  type SubscribeRequest,
+  type UnsubscribeRequest,
+} from '@tandem/shared';
+import { SESSION_COOKIE } from '../common/auth.guard';
+import type { Caller, RequestMeta } from '../common/caller';
+import { EventBus, type CommittedEntry } from '../common/event-bus';
+import { AuthService } from '../modules/auth/auth.service';
+import { ChannelAccess } from './channel-access.service';
+import { EventLog } from './event-log.service';
+import { PresenceService } from './presence.service';
+import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime.options';
+
+/** One socket's subscription to one channel: what it was last sent, and live events held back during replay. */
+interface Subscription {
+  lastSent: number;
+  buffer: EventEnvelope[] | null;
+}
+
+interface SocketData {
+  caller: Caller;
+  meta: RequestMeta;
+  subscriptions: Map<Channel, Subscription>;
+}
+
+type TandemServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type TandemSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** The server-side event that carries committed envelopes from the node that committed them to the others. */
+const FAN_OUT_EVENT = 'tandem:envelopes';
+
+function cookieValue(header: string | undefined, name: string): string | null {
+  for (const part of header?.split(';') ?? []) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return null;
+}
+
+const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/**
+ * The only place that knows Socket.IO (DESIGN 5). Committed audit entries become envelopes on this node, in
+ * seq order (one emit pipeline), and reach every node's local subscribers through the Redis adapter's
+ * server-side emit. Each node delivers to its own sockets itself, which is what lets a subscription hold live
+ * events back while it replays from the audit log and then send each event exactly once, in order.
+ */
+@WebSocketGateway({ cors: { origin: true, credentials: true } })
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+  @WebSocketServer() private server!: TandemServer;
+  private readonly logger = new Logger('Realtime');
+  private readonly pending: AuditEntry[] = [];
+  private draining = false;
+  private lostEmits = 0;
+  private stopListening: () => void = () => undefined;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly access: ChannelAccess,
+    private readonly log: EventLog,
+    private readonly bus: EventBus,
+    private readonly presence: PresenceService,
+    @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
+  ) {}
+
+  afterInit(server: TandemServer): void {
+    server.use((socket, next) => {
+      this.authenticate(socket).then(
+        (ok) => next(ok ? undefined : new Error('unauthorized')),
+        () => next(new Error('unauthorized')),
+      );
+    });
+    (server.sockets as unknown as { on(event: string, listener: (envelopes: EventEnvelope[]) => void): void }).on(
+      FAN_OUT_EVENT,
+      (envelopes) => this.deliver(envelopes),
+    );
+    this.stopListening = this.bus.onCommitted((committed) => this.enqueue(committed));
+    this.presence.publish = (event) => server.to(event.channel).emit('ephemeral', event);
+    this.presence.localChannels = () => [...server.sockets.adapter.rooms.keys()].filter((room) => parseChannel(room));
+    this.presence.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopListening();
+    await this.presence.stop();
+  }
+
+  /**
+   * Fault injection for tests: the next `count` committed batches are not emitted at all, as if the node
+   * that committed them died before emitting. Subscribers find out through `prev` on the next event.
+   */
+  loseNextEmits(count = 1): void {
+    this.lostEmits += count;
+  }
+
+  private async authenticate(socket: TandemSocket): Promise<boolean> {
+    const { auth, headers } = socket.handshake;
+    const token =
+      (typeof auth?.token === 'string' && auth.token) ||
+      headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ||
+      cookieValue(headers.cookie, SESSION_COOKIE);
+    const caller = token ? await this.auth.resolve(token) : null;
+    if (!caller) return false;
+    const userAgent = headers['user-agent'];
+    socket.data = {
+      caller,
+      meta: { requestId: null, ip: socket.handshake.address || null, userAgent: userAgent ?? null },
+      subscriptions: new Map(),
+    };
+    return true;
+  }
+
+  handleConnection(socket: TandemSocket): void {
+    socket.on('subscribe', (request: SubscribeRequest, ack) => {
+      void this.subscribe(socket, request).then(
+        (result) => typeof ack === 'function' && ack(result),
+        (error: unknown) => {
+          this.logger.error(`subscribe failed: ${String(error)}`);
+          if (typeof ack === 'function') ack({ ok: false, error: 'unavailable' });
+        },
+      );
+    });
+    socket.on('unsubscribe', (request: UnsubscribeRequest, ack) => {
+      void this.unsubscribe(socket, request).then(() => typeof ack === 'function' && ack({ ok: true }));
+    });
+    socket.on('status', (request: StatusRequest, ack) => {
+      const { caller } = socket.data;
+      const status = request?.status;
+      if (caller.type !== 'agent' || (status !== 'online' && status !== 'busy')) {
+        if (typeof ack === 'function') ack({ ok: false, error: 'only agents report a status: online or busy' });
+        return;
+      }
+      void this.presence
+        .agentConnected(this.socketKey(socket), caller.id, status)
+        .then(() => typeof ack === 'function' && ack({ ok: true }));
+    });
+    const { caller } = socket.data;
+    if (caller.type === 'agent') void this.presence.agentConnected(this.socketKey(socket), caller.id);
+  }
+
+  handleDisconnect(socket: TandemSocket): void {
+    void this.presence.disconnected(this.socketKey(socket));
+  }
+
+  private socketKey(socket: TandemSocket): string {
+    return `${this.options.nodeId}:${socket.id}`;
+  }
+
+  /**
+   * Joins the room first and holds live events back, then replays from the audit log, then releases the held
+   * events that the replay did not cover: no gap and no duplicate between replay and live.
+   */
+  private async subscribe(socket: TandemSocket, request: SubscribeRequest): Promise<SubscribeAck> {
+    const { caller, meta, subscriptions } = socket.data;
+    const since = request?.since;
+    if (typeof request?.channel !== 'string') return { ok: false, error: 'channel is required' };
+    if (since !== undefined && since !== null && !isSeq(since)) return { ok: false, error: 'since must be a seq' };
+    const decision = await this.access.authorize(caller, meta, request.channel);
+    if (!decision.ok) return decision;
+    const { channel } = decision;
+    const subscription: Subscription = { lastSent: 0, buffer: [] };
+    subscriptions.set(channel, subscription);
+    await socket.join(channel);
+    let ack: SubscribeAck;
+    try {
+      if (isSeq(since)) {
+        const replay = await this.log.replay(channel, since);
+        if (replay.resync) {
+          subscription.lastSent = replay.head;
+          ack = { ok: true, head: replay.head, replayed: 0, resync: true };
+        } else {
+          subscription.lastSent = since;
+          for (const envelope of replay.events) this.send(socket, subscription, envelope);
+          ack = { ok: true, head: replay.head, replayed: replay.events.length };
+        }
+      } else {
+        subscription.lastSent = await this.log.head(channel);
+        ack = { ok: true, head: subscription.lastSent, replayed: 0 };
+      }
+    } catch (error) {
+      if (subscriptions.get(channel) === subscription) {
+        subscriptions.delete(channel);
+        await socket.leave(channel);
+      }
+      throw error;
+    }
+    const held = (subscription.buffer ?? []).sort((a, b) => a.seq - b.seq);
+    subscription.buffer = null;
+    for (const envelope of held) this.send(socket, subscription, envelope);
+    const workflowId = parseChannel(channel);
+    if (workflowId?.kind === 'workflow' && caller.type !== 'system') {
+      const viewer = { type: caller.type, id: caller.id, name: caller.name };
+      void this.presence.joinBoard(this.socketKey(socket), viewer, workflowId.workflowId).then(async () => {
+        const data = await this.presence.boardPresence(workflowId.workflowId);
+        socket.emit('ephemeral', { channel, type: 'presence.changed', at: new Date().toISOString(), data });
+      });
+    }
+    return ack;
+  }
+
+  private async unsubscribe(socket: TandemSocket, request: UnsubscribeRequest): Promise<void> {
+    const parsed = typeof request?.channel === 'string' ? parseChannel(request.channel) : null;
+    if (!parsed) return;
+    const channel: Channel = parsed.kind === 'workflow' ? `workflow:${parsed.workflowId}` : parsed.kind;
+    socket.data.subscriptions.delete(channel);
+    await socket.leave(channel);
+    if (parsed.kind === 'workflow') await this.presence.leaveBoard(this.socketKey(socket), parsed.workflowId);
+  }
+
+  /** Sends an event unless this subscription already had it (replay and live may both carry it). */
+  private send(socket: TandemSocket, subscription: Subscription, envelope: EventEnvelope): void {
+    if (envelope.seq <= subscription.lastSent) return;
+    subscription.lastSent = envelope.seq;
+    socket.emit('event', envelope);
+  }
+
+  /** Delivers envelopes (from this node or another) to this node's subscribers. */
+  private deliver(envelopes: EventEnvelope[]): void {
+    const { adapter, sockets } = this.server.sockets;
+    for (const envelope of envelopes) {
+      for (const id of adapter.rooms.get(envelope.channel) ?? []) {
+        const socket = sockets.get(id);
+        const subscription = socket?.data.subscriptions?.get(envelope.channel);
+        if (!socket || !subscription) continue;
+        if (subscription.buffer) subscription.buffer.push(envelope);
+        else this.send(socket, subscription, envelope);
+      }
+    }
+  }
+
+  private enqueue(committed: CommittedEntry[]): void {
+    this.pending.push(...committed.map(({ entry }) => entry));
+    if (this.draining) return;
+    this.draining = true;
+    void this.drain();
+  }
+
+  /**
+   * The one emit pipeline of this node: batches go out one after another, sorted by seq, so that concurrent
+   * commits on this node reach every channel in seq order.
+   */
+  private async drain(): Promise<void> {
+    try {
+      // Lets requests that committed at the same moment join this round, so they are sorted together.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (this.pending.length) {
+        const entries = this.pending.splice(0).sort((a, b) => a.seq - b.seq);
+        try {
+          const envelopes = await this.log.envelopes(entries);
+          if (this.lostEmits > 0) {
+            this.lostEmits -= 1;
+            continue;
+          }
+          this.deliver(envelopes);
+          if (this.options.redisUrl) this.server.serverSideEmit(FAN_OUT_EVENT, envelopes);
+        } catch (error) {
+          // The entries are committed; subscribers repair the gap through `prev` on the channel's next event.
+          this.logger.error(
+            `emit of seq ${entries[0].seq}..${entries[entries.length - 1].seq} failed: ${String(error)}`,
+          );
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+}

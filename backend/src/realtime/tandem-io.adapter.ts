@@ -1,0 +1,25 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Server, ServerOptions } from 'socket.io';
+import type { RealtimeRedis } from './realtime-redis';
+
+/**
+ * Socket.IO on the HTTP server's port, fanned out across nodes through Redis when there is a Redis
+ * (DESIGN 5); without one, Socket.IO's in-memory adapter serves a single node.
+ */
+export class TandemIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly redis: RealtimeRedis | null,
+    private readonly prefix: string,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const server = super.createIOServer(port, options);
+    if (this.redis) server.adapter(createAdapter(this.redis.pub, this.redis.sub, { key: `${this.prefix}:socket.io` }));
+    return server;
+  }
+}
