@@ -1,5 +1,6 @@
-import type { AuditEntry, Task, Workflow } from '@tandem/shared';
+import type { Workflow } from '@tandem/shared';
 import { bearer, startTestApp, type TestApp } from './support/test-app';
+import { actions, taskRequests } from './tasks-helpers';
 
 describe('task claims and WIP limits', () => {
   let t: TestApp;
@@ -11,21 +12,15 @@ describe('task claims and WIP limits', () => {
   });
   afterAll(() => t.close());
 
-  const create = (workflowId: string, body: Record<string, unknown>, token = member.token) =>
-    t.http.post(`/api/workflows/${workflowId}/tasks`).set(bearer(token)).send(body);
-  const created = async (workflowId: string, body: Record<string, unknown>) =>
-    (await create(workflowId, body).expect(201)).body as Task;
-  const move = (task: Pick<Task, 'id' | 'version'>, body: Record<string, unknown>, token = member.token) =>
-    t.http
-      .post(`/api/tasks/${task.id}/move`)
-      .set(bearer(token))
-      .send({ version: task.version, ...body });
+  const { create, created, move } = taskRequests(
+    () => t,
+    () => member.token,
+  );
   const claim = (taskId: string, key: string, ttlSeconds?: number) =>
     t.http
       .post(`/api/tasks/${taskId}/claim`)
       .set(bearer(key))
       .send(ttlSeconds === undefined ? {} : { ttlSeconds });
-  const actions = (entries: AuditEntry[]) => entries.map((entry) => entry.action);
 
   describe('claims', () => {
     it('keeps other agents off a claimed task (409 naming the holder) while humans can still move it', async () => {

@@ -1,5 +1,6 @@
-import type { AuditEntry, Task } from '@tandem/shared';
+import type { Task } from '@tandem/shared';
 import { bearer, startTestApp, type TestApp } from './support/test-app';
+import { actions, taskRequests } from './tasks-helpers';
 
 describe('tasks', () => {
   let t: TestApp;
@@ -13,15 +14,10 @@ describe('tasks', () => {
   });
   afterAll(() => t.close());
 
-  const create = (workflowId: string, body: Record<string, unknown>, token = member.token) =>
-    t.http.post(`/api/workflows/${workflowId}/tasks`).set(bearer(token)).send(body);
-  const created = async (workflowId: string, body: Record<string, unknown>) =>
-    (await create(workflowId, body).expect(201)).body as Task;
-  const move = (task: Pick<Task, 'id' | 'version'>, body: Record<string, unknown>, token = member.token) =>
-    t.http
-      .post(`/api/tasks/${task.id}/move`)
-      .set(bearer(token))
-      .send({ version: task.version, ...body });
+  const { create, created, move } = taskRequests(
+    () => t,
+    () => member.token,
+  );
   const board = async (workflowId: string) =>
     (
       (await t.http.get(`/api/workflows/${workflowId}/tasks`).set(bearer(viewer.token)).expect(200)).body as {
@@ -30,7 +26,6 @@ describe('tasks', () => {
       }
     ).items;
   const titles = (tasks: Task[]) => tasks.map((task) => task.title);
-  const actions = (entries: AuditEntry[]) => entries.map((entry) => entry.action);
 
   it('creates tasks at the end of their column and lists the board in column, then rank order', async () => {
     const workflow = await t.workflow();

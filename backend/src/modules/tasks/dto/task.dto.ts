@@ -28,8 +28,8 @@ import {
 export const TITLE_MAX = 2000;
 export const DESCRIPTION_MAX = 50_000;
 
-/** The editable fields shared by create and update. */
-class TaskFieldsDto {
+/** The editable fields other than the title, shared by create and update (and reusable by suggestion payloads). */
+export class TaskDetailsDto {
   @IsOptional()
   @IsString()
   @MaxLength(DESCRIPTION_MAX)
@@ -63,7 +63,7 @@ class TaskFieldsDto {
   labels?: string[];
 }
 
-export class CreateTaskDto extends TaskFieldsDto implements CreateTaskRequest {
+export class CreateTaskDto extends TaskDetailsDto implements CreateTaskRequest {
   @IsString()
   @MinLength(1)
   @MaxLength(TITLE_MAX)
@@ -75,7 +75,7 @@ export class CreateTaskDto extends TaskFieldsDto implements CreateTaskRequest {
   status?: TaskStatus;
 }
 
-export class UpdateTaskDto extends TaskFieldsDto implements UpdateTaskRequest {
+export class UpdateTaskDto extends TaskDetailsDto implements UpdateTaskRequest {
   @IsOptional()
   @IsString()
   @MinLength(1)
