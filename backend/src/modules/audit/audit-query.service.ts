@@ -27,23 +27,28 @@ export function auditWhere(filter: AuditFilterDto): { sql: string; params: unkno
   return { sql: clauses.length ? clauses.join(' and ') : 'true', params };
 }
 
+/** One page of a search: one row more than the limit tells whether there is a next page. */
+export function searchSql(query: AuditQueryDto): { sql: string; params: unknown[] } {
+  const limit = query.limit ?? 100;
+  const order = query.order ?? 'desc';
+  const where = auditWhere(query);
+  const params = [...where.params];
+  let sql = where.sql;
+  if (query.cursor) {
+    sql += order === 'desc' ? ' and seq < ?' : ' and seq > ?';
+    params.push(query.cursor);
+  }
+  return { sql: `select * from audit_log where ${sql} order by seq ${order} limit ${limit + 1}`, params };
+}
+
 @Injectable()
 export class AuditQueryService {
   constructor(private readonly orm: MikroORM) {}
 
   async search(query: AuditQueryDto): Promise<Page<AuditEntry>> {
     const limit = query.limit ?? 100;
-    const order = query.order ?? 'desc';
-    const where = auditWhere(query);
-    const params = [...where.params];
-    let sql = where.sql;
-    if (query.cursor) {
-      sql += order === 'desc' ? ' and seq < ?' : ' and seq > ?';
-      params.push(query.cursor);
-    }
-    const rows = await this.orm.em
-      .fork()
-      .execute<AuditRow[]>(`select * from audit_log where ${sql} order by seq ${order} limit ${limit + 1}`, params);
+    const { sql, params } = searchSql(query);
+    const rows = await this.orm.em.fork().execute<AuditRow[]>(sql, params);
     const items = rows.slice(0, limit).map(entryFromRow);
     return { items, nextCursor: rows.length > limit ? String(items[items.length - 1].seq) : null };
   }
