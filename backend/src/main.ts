@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
+import { startDemo } from './demo/demo-agents';
 import { loadConfig } from './config';
 import { runMigrations } from './database/migrate';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres';
@@ -34,10 +35,23 @@ async function main() {
       console.log(`Admin account created: ${admin.email} / ${admin.generated ? admin.password : '(ADMIN_PASSWORD)'}`);
       if (admin.generated) console.log('This password is printed once; change it after signing in.');
     }
+    // The first run of the embedded database gets simulated agents, so the board comes alive (DEMO=0: none).
+    const demo =
+      embedded && admin && config.demo
+        ? await startDemo({
+            baseUrl: `http://127.0.0.1:${config.port}`,
+            adminEmail: admin.email,
+            adminPassword: admin.password,
+          }).catch((error: unknown) => {
+            logger.warn(`Demo agents did not start: ${error instanceof Error ? error.message : String(error)}`);
+            return null;
+          })
+        : null;
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
       stopping = true;
+      await demo?.stop();
       logger.log(`${signal}: shutting down`);
       await app.close();
       await embedded?.stop();
