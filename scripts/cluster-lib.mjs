@@ -11,7 +11,7 @@ import {
   writeFileSync,
   createWriteStream,
 } from 'node:fs';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -296,4 +296,53 @@ export async function startCluster({
     nodes: started,
     stop: stopAll,
   };
+}
+
+/**
+ * A private redis-server on its own port (never the machine's shared one): `stop()` and `start()` again on the
+ * same port simulate an outage.
+ */
+export async function startRedisServer({ port } = {}) {
+  const redisPort = port ?? (await freePort());
+  const url = `redis://127.0.0.1:${redisPort}`;
+  let child = null;
+  const server = {
+    url,
+    port: redisPort,
+    async start() {
+      child = spawn(
+        'redis-server',
+        ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', ''],
+        { stdio: 'ignore' },
+      );
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const ok = await new Promise((resolveOk) => {
+          const socket = createConnection({ host: '127.0.0.1', port: redisPort });
+          socket.once('connect', () => {
+            socket.write('PING\r\n');
+          });
+          socket.once('data', (data) => {
+            socket.destroy();
+            resolveOk(String(data).startsWith('+PONG'));
+          });
+          socket.once('error', () => resolveOk(false));
+        });
+        if (ok) return server;
+        if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+        await sleep(50);
+      }
+      throw new Error(`redis-server on ${redisPort} did not answer`);
+    },
+    stop() {
+      const running = child;
+      child = null;
+      if (!running || running.exitCode !== null || running.signalCode !== null) return Promise.resolve();
+      return new Promise((resolveExit) => {
+        running.once('exit', () => resolveExit());
+        running.kill('SIGKILL');
+      });
+    },
+  };
+  return server.start();
 }

@@ -6,23 +6,31 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { AppModule, type AppOptions } from './app.module';
 import { HttpErrorFilter } from './common/http-error.filter';
+import { createLogger, PinoNestLogger, requestLogger } from './common/logger';
+import { httpMetrics } from './common/metrics';
 import { requestMeta } from './common/request-meta.middleware';
 import { findFrontendDir, staticFrontend } from './common/static-frontend';
 import { createValidationPipe } from './common/validation.pipe';
+import { InFlight } from './modules/health/graceful-shutdown';
 import { RealtimeRedis } from './realtime/realtime-redis';
 import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime/realtime.options';
 import { TandemIoAdapter } from './realtime/tandem-io.adapter';
 
 /** Builds the configured app (not yet listening): used by `main.ts` and by the tests alike. */
 export async function createApp(options: AppOptions & { logger?: boolean }): Promise<INestApplication> {
+  const log = options.logger === false ? null : createLogger();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
     bodyParser: false,
-    logger: options.logger === false ? false : ['error', 'warn', 'log'],
+    logger: log ? new PinoNestLogger(log) : false,
   });
   app.set('trust proxy', 'loopback');
+  // First, so that a request still receiving its body counts as in flight (graceful shutdown waits for it).
+  app.use(httpMetrics);
+  app.use(app.get(InFlight).middleware);
   app.useBodyParser('json', { limit: '1mb' });
   app.use(cookieParser());
   app.use(requestMeta);
+  if (log) app.use(requestLogger(log));
   const frontendDir = findFrontendDir();
   if (frontendDir) app.use(staticFrontend(frontendDir));
   app.setGlobalPrefix('api', {
@@ -46,6 +54,6 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/json' });
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts owns SIGTERM (gracefulShutdown drains before app.close()).
   return app;
 }

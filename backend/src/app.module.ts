@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { AuthGuard } from './common/auth.guard';
+import { RateLimitModule, rateLimitsFromEnv } from './common/rate-limit';
 import { loadConfig } from './config';
 import { ormConfig } from './mikro-orm.config';
 import { AgentsModule } from './modules/agents/agents.module';
@@ -40,7 +41,12 @@ export class AppModule {
         CommentsModule,
         SuggestionsModule,
         RealtimeModule.forRoot({ redisUrl: options.redisUrl }),
-        HealthModule,
+        HealthModule.forRoot({ redisUrl: options.redisUrl }),
+        RateLimitModule.forRoot({
+          redisUrl: options.redisUrl,
+          prefix: loadConfig().redisPrefix,
+          limits: rateLimitsFromEnv(),
+        }),
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     };

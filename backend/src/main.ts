@@ -1,10 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { createApp } from './app.factory';
 import { startDemo } from './demo/demo-agents';
 import { loadConfig } from './config';
 import { runMigrations } from './database/migrate';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres';
+import { gracefulShutdown } from './modules/health/graceful-shutdown';
 import { seedAdmin } from './seed-admin';
 
 /**
@@ -27,7 +29,11 @@ async function main() {
       if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
     }
     const app = await createApp({ databaseUrl, redisUrl: config.redisUrl });
-    const admin = await seedAdmin(app, config);
+    // Two nodes starting together may both find no user: the loser of that race leaves the admin to the winner.
+    const admin = await seedAdmin(app, config).catch((error: unknown) => {
+      if (error instanceof UniqueConstraintViolationException) return null;
+      throw error;
+    });
     await app.listen(config.port, '0.0.0.0');
     const url = `http://localhost:${config.port}`;
     console.log(`\nTandem is running at ${url}  (API ${url}/api, docs ${url}/api/docs)`);
@@ -52,10 +58,10 @@ async function main() {
       if (stopping) return;
       stopping = true;
       await demo?.stop();
-      logger.log(`${signal}: shutting down`);
-      await app.close();
+      logger.log(`${signal}: draining, then shutting down (at most 10 s)`);
+      const clean = await gracefulShutdown(app, { timeoutMs: 10_000, logger });
       await embedded?.stop();
-      process.exit(0);
+      process.exit(clean ? 0 : 1);
     };
     process.on('SIGINT', (signal) => void stop(signal));
     process.on('SIGTERM', (signal) => void stop(signal));

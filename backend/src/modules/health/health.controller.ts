@@ -1,36 +1,72 @@
-import { Controller, Get, HttpCode, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Response } from 'express';
 import { Public } from '../../common/access.decorator';
+import { metricsRegistry } from '../../common/metrics';
+import { DrainState } from './drain-state';
+import { HEALTH_OPTIONS, type HealthOptions } from './health.options';
+import { pingRedis } from './redis-ping';
+
+export interface ReadinessBody {
+  status: 'ok' | 'unavailable';
+  checks: Record<string, string>;
+}
+
+const describe = (error: unknown) => (error instanceof Error ? error.message || error.name : 'unreachable');
 
 @ApiTags('health')
 @Public()
-@Controller('health')
+@Controller()
 export class HealthController {
-  constructor(private readonly orm: MikroORM) {}
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly drain: DrainState,
+    @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
+  ) {}
 
   /** Liveness: the process answers. */
-  @Get()
+  @Get('health')
   @HttpCode(200)
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
-  /** Readiness: the database answers and every migration is applied. */
-  @Get('ready')
-  async ready(@Res({ passthrough: true }) res: Response) {
+  /** Readiness: not draining, the database answers with every migration applied, Redis answers (if used). */
+  @Get('health/ready')
+  async ready(@Res({ passthrough: true }) res: Response): Promise<ReadinessBody> {
     const checks: Record<string, string> = {};
-    try {
-      await this.orm.em.fork().execute('select 1');
-      checks.database = 'ok';
-      const pending = await this.orm.migrator.getPending();
-      checks.migrations = pending.length ? `${pending.length} pending` : 'ok';
-    } catch (error) {
-      checks.database = error instanceof Error ? error.message : 'unreachable';
-    }
+    if (this.drain.draining) checks.node = 'shutting down';
+    const database = async () => {
+      try {
+        await this.orm.em.fork().execute('select 1');
+        checks.database = 'ok';
+        const pending = await this.orm.migrator.getPending();
+        checks.migrations = pending.length ? `${pending.length} pending` : 'ok';
+      } catch (error) {
+        checks.database = describe(error);
+      }
+    };
+    const redis = async () => {
+      if (!this.options.redisUrl) return;
+      try {
+        await pingRedis(this.options.redisUrl);
+        checks.redis = 'ok';
+      } catch (error) {
+        checks.redis = describe(error);
+      }
+    };
+    await Promise.all([database(), redis()]);
     const ok = Object.values(checks).every((value) => value === 'ok');
     res.status(ok ? 200 : 503);
     return { status: ok ? 'ok' : 'unavailable', checks };
+  }
+
+  /** Prometheus text format. nginx does not expose it: scrape each node directly. */
+  @Get('metrics')
+  @Header('Cache-Control', 'no-store')
+  async metrics(@Res({ passthrough: true }) res: Response): Promise<string> {
+    res.type(metricsRegistry.contentType);
+    return metricsRegistry.metrics();
   }
 }
