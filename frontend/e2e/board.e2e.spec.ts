@@ -100,6 +100,20 @@ describe('the browser app against the real backend', () => {
     expect(stored.body.status).toBe('review');
   });
 
+  it('snaps a refused move back and says why (hard WIP limit, 409)', async () => {
+    const current = await t.http.get(`/api/workflows/${workflowId}`).set(bearer(t.adminToken)).expect(200);
+    await t.http
+      .patch(`/api/workflows/${workflowId}`)
+      .set(bearer(t.adminToken))
+      .send({ wipLimits: { completed: { limit: 0, hard: true } }, version: current.body.version })
+      .expect(200);
+    await a.page.waitForSelector('[data-testid=wip-completed] >> text=0 / 0', { timeout: LIVE_TIMEOUT });
+    await dragWithMouse(a.page, cardIn('review', tasks[1].id), '[data-testid=column-completed] .column-body');
+    await a.page.waitForSelector('[data-testid=board-notice] >> text=Move refused', { timeout: LIVE_TIMEOUT });
+    await a.page.waitForSelector(cardIn('review', tasks[1].id));
+    expect(await a.page.locator(cardIn('completed', tasks[1].id)).count()).toBe(0);
+  });
+
   it('hides drag handles and decisions from a viewer', async () => {
     const viewer = await t.user('viewer', 'Vic Viewer');
     const v = await openPage(browser);
