@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { CreateTaskRequest } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import type { WriteTx } from '../audit/write-path.service';
 import { AgentEntity } from '../agents/entities/agent.entity';
@@ -7,7 +8,7 @@ import { CommentsService } from '../comments/comments.service';
 import { TaskEntity } from '../tasks/entities/task.entity';
 import { TasksService } from '../tasks/tasks.service';
 import { WorkflowEntity } from '../workflows/entities/workflow.entity';
-import type { CommentPayload, TaskCreatePayload, TaskFieldsPayload, TaskMovePayload } from './dto/suggestion-payloads';
+import type { CommentPayload, TaskFieldsPayload, TaskMovePayload } from './dto/suggestion-payloads';
 import type { SuggestionEntity } from './entities/suggestion.entity';
 
 const notApplicable = (reason: string) => new AppError(ErrorCode.NotApplicable, reason, { details: { reason } });
@@ -36,7 +37,7 @@ export class SuggestionApplier {
           await this.tasks.createInTx(
             tx,
             suggestion.workflow,
-            suggestion.payload as unknown as TaskCreatePayload,
+            suggestion.payload as unknown as CreateTaskRequest,
             context,
           );
           return;

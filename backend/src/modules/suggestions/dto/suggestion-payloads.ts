@@ -1,8 +1,5 @@
 import { plainToInstance } from 'class-transformer';
 import {
-  ArrayMaxSize,
-  IsArray,
-  IsDateString,
   IsIn,
   IsOptional,
   IsString,
@@ -12,71 +9,17 @@ import {
   validate,
   type ValidationError,
 } from 'class-validator';
-import {
-  TASK_PRIORITIES,
-  TASK_STATUSES,
-  type FieldError,
-  type SuggestionKind,
-  type TaskPriority,
-  type TaskStatus,
-} from '@tandem/shared';
+import { TASK_STATUSES, type FieldError, type SuggestionKind, type TaskStatus } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../../common/app-error';
-
-/** The same limits the tasks module puts on its own create and update bodies. */
-const TITLE_MAX = 2000;
-const DESCRIPTION_MAX = 50_000;
-
-/** Task fields other than the title (class-validator merges a parent's rules, so the title lives in each child). */
-abstract class TaskDetailsPayload {
-  @IsOptional()
-  @IsString()
-  @MaxLength(DESCRIPTION_MAX)
-  description?: string;
-
-  @IsOptional()
-  @IsIn(TASK_PRIORITIES)
-  priority?: TaskPriority;
-
-  @IsOptional()
-  @IsDateString()
-  dueDate?: string | null;
-
-  @IsOptional()
-  @IsUUID()
-  agentId?: string | null;
-
-  @IsOptional()
-  @IsUUID()
-  assigneeUserId?: string | null;
-
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @IsString({ each: true })
-  @MinLength(1, { each: true })
-  @MaxLength(50, { each: true })
-  labels?: string[];
-}
+import { CreateTaskDto, TaskDetailsDto, TITLE_MAX } from '../../tasks/dto/task.dto';
 
 /** `task.update`: a patch of the fields PATCH /api/tasks/:id takes (without the version). */
-export class TaskFieldsPayload extends TaskDetailsPayload {
+export class TaskFieldsPayload extends TaskDetailsDto {
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(TITLE_MAX)
   title?: string;
-}
-
-/** `task.create`: a new task body; the title is required. */
-export class TaskCreatePayload extends TaskDetailsPayload {
-  @IsString()
-  @MinLength(1)
-  @MaxLength(TITLE_MAX)
-  title!: string;
-
-  @IsOptional()
-  @IsIn(TASK_STATUSES)
-  status?: TaskStatus;
 }
 
 /** `task.move`: the column and the neighbours, as POST /api/tasks/:id/move takes them (without the version). */
@@ -105,9 +48,10 @@ export class CommentPayload {
   parentId?: string | null;
 }
 
+/** Each typed kind's payload class; `task.create` takes the same body as POST /api/workflows/:id/tasks. */
 const PAYLOAD_CLASSES: Record<Exclude<SuggestionKind, 'custom'>, new () => object> = {
   'task.update': TaskFieldsPayload,
-  'task.create': TaskCreatePayload,
+  'task.create': CreateTaskDto,
   'task.move': TaskMovePayload,
   comment: CommentPayload,
 };
