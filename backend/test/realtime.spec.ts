@@ -43,14 +43,13 @@ describe('handshake', () => {
   it('accepts a session token, an agent key, and the session cookie', async () => {
     const viewer = await t.user('viewer');
     const agent = await t.agent();
-    for (const socket of [
+    const sockets = [
       rawSocket(t.url, { token: viewer.token }),
       rawSocket(t.url, { token: agent.key }),
       rawSocket(t.url, {}, { cookie: `tandem_session=${viewer.token}` }),
-    ]) {
-      await connected(socket);
-      socket.close();
-    }
+    ];
+    await Promise.all(sockets.map(connected));
+    for (const socket of sockets) socket.close();
   });
 });
 
@@ -225,7 +224,8 @@ describe('presence', () => {
       watcher.ephemeral.some((e) => e.type === 'presence.changed' && e.data.viewers.some((v) => v.id === viewer.id)),
     );
     const statusOf = async () => {
-      const page = (await t.http.get('/api/agents').query({ limit: 500 }).set(bearer(viewer.token))).body as Page<Agent>;
+      const page = (await t.http.get('/api/agents').query({ limit: 500 }).set(bearer(viewer.token)))
+        .body as Page<Agent>;
       return page.items.find((item) => item.id === agent.id)!.status;
     };
     expect(await statusOf()).toBe('offline');
@@ -261,4 +261,3 @@ describe('presence', () => {
     await waitFor('agent left the board', () => lastPresence()?.data.viewers.length === 1);
   });
 });
-

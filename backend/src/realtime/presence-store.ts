@@ -10,9 +10,17 @@ export interface PresenceStore {
   members(key: string): Promise<string[]>;
 }
 
-/** Across nodes: one sorted set per key, scored by expiry time. */
+/**
+ * Across nodes: one sorted set per key, scored by expiry time. node-redis queues MULTI while reconnecting even
+ * without an offline queue, so each call fails fast when the client is not ready instead of waiting.
+ */
 export class RedisPresenceStore implements PresenceStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly client: Redis) {}
+
+  private get redis(): Redis {
+    if (!this.client.isReady) throw new Error('Redis is not connected');
+    return this.client;
+  }
 
   async put(key: string, member: string, ttlMs: number): Promise<void> {
     await this.redis

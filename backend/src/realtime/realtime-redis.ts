@@ -4,6 +4,22 @@ import { createClient, type RedisClientType } from 'redis';
 export type Redis = RedisClientType;
 
 /**
+ * The adapter calls these without handling their promises: while Redis is down they reject, and an unhandled
+ * rejection would end the process. The promise is still returned, so a caller that awaits it sees the error.
+ */
+function swallowRejections(client: Redis, methods: string[]) {
+  const target = client as unknown as Record<string, (...args: unknown[]) => unknown>;
+  for (const method of methods) {
+    const original = target[method].bind(client);
+    target[method] = (...args: unknown[]) => {
+      const result = original(...args);
+      if (result instanceof Promise) result.catch(() => undefined);
+      return result;
+    };
+  }
+}
+
+/**
  * The Redis connections of one node: `pub` and `sub` for the Socket.IO adapter, `cmd` for presence keys.
  * Errors are logged, never thrown: with Redis down each node keeps serving its own clients (DESIGN 5), and the
  * clients reconnect by themselves (the `sub` client re-subscribes the adapter's channels on reconnect).
@@ -29,6 +45,8 @@ export class RealtimeRedis {
     const sub = pub.duplicate();
     // Presence answers fast or not at all: REST must keep working while Redis is down.
     const cmd = createClient({ ...options, disableOfflineQueue: true }) as Redis;
+    swallowRejections(pub, ['publish', 'sPublish']);
+    swallowRejections(sub, ['subscribe', 'pSubscribe', 'sSubscribe', 'unsubscribe', 'pUnsubscribe', 'sUnsubscribe']);
     const redis = new RealtimeRedis(pub, sub, cmd);
     for (const [name, client] of Object.entries({ pub, sub, cmd })) {
       client.on('error', (error: Error) => redis.logError(name, error));

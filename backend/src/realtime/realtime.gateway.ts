@@ -99,6 +99,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   async onModuleDestroy(): Promise<void> {
     this.stopListening();
+    this.pending.length = 0;
     await this.presence.stop();
   }
 
@@ -207,10 +208,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const workflowId = parseChannel(channel);
     if (workflowId?.kind === 'workflow' && caller.type !== 'system') {
       const viewer = { type: caller.type, id: caller.id, name: caller.name };
-      void this.presence.joinBoard(this.socketKey(socket), viewer, workflowId.workflowId).then(async () => {
-        const data = await this.presence.boardPresence(workflowId.workflowId);
-        socket.emit('ephemeral', { channel, type: 'presence.changed', at: new Date().toISOString(), data });
-      });
+      // The newcomer gets the board's presence at once; with Redis down it gets it on the next change.
+      this.presence
+        .joinBoard(this.socketKey(socket), viewer, workflowId.workflowId)
+        .then(() => this.presence.boardPresence(workflowId.workflowId))
+        .then(
+          (data) => socket.emit('ephemeral', { channel, type: 'presence.changed', at: new Date().toISOString(), data }),
+          () => undefined,
+        );
     }
     return ack;
   }
