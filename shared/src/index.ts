@@ -7,4 +7,5 @@ export * from './events.js';
 export * from './client/api-error.js';
 export * from './client/rest-client.js';
 export * from './client/tandem-client.js';
+export * from './client/suggest.js';
 export * from './audit.js';

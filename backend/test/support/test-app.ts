@@ -40,12 +40,14 @@ export async function createTestDatabase(): Promise<string> {
   return name;
 }
 
-export async function startTestApp(options: { database?: string; redisUrl?: string } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { database?: string; redisUrl?: string; port?: number } = {},
+): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const url = databaseUrl(database);
   const app = await createApp({ databaseUrl: url, redisUrl: options.redisUrl, logger: false });
   await seedAdmin(app, { adminEmail: ADMIN.email, adminPassword: ADMIN.password });
-  await app.listen(0, '127.0.0.1');
+  await app.listen(options.port ?? 0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const http = request(baseUrl);

@@ -8,7 +8,16 @@ import type {
   SubscribeAck,
 } from '../events.js';
 import type { AuditAction } from '../vocabulary.js';
+import type { Suggestion } from '../entities.js';
 import { RestClient, type RestClientOptions } from './rest-client.js';
+import {
+  isSettled,
+  toDecision,
+  withRetries,
+  type SuggestionDecision,
+  type SuggestOptions,
+  type SuggestRequest,
+} from './suggest.js';
 
 /** For a connection indicator: `live` once connected, `reconnecting` while it retries, `offline` when stopped. */
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -170,6 +179,53 @@ export class TandemClient extends RestClient {
   onError(listener: (error: Error) => void): () => void {
     this.errorListeners.add(listener);
     return () => this.errorListeners.delete(listener);
+  }
+
+  /**
+   * Hands a decision to a human (DESIGN 7): posts the suggestion (retried with one Idempotency-Key, so a retry
+   * after a lost answer or a node restart never makes a second one) and resolves with the decision. It listens
+   * on the socket when connected and long-polls at the same time, so it survives disconnects and restarts.
+   */
+  async suggest(request: SuggestRequest, options: SuggestOptions = {}): Promise<SuggestionDecision> {
+    const key = options.idempotencyKey ?? globalThis.crypto.randomUUID();
+    const suggestion = await withRetries(() => this.createSuggestion(request, key), options.signal);
+    return this.waitForDecision(suggestion, options);
+  }
+
+  /** Resolves when the suggestion is decided, expires, is withdrawn, or is sent back for changes. */
+  waitForDecision(suggestion: Suggestion, options: { signal?: AbortSignal } = {}): Promise<SuggestionDecision> {
+    if (isSettled(suggestion)) return Promise.resolve(toDecision(suggestion));
+    const stop = new AbortController();
+    options.signal?.addEventListener('abort', () => stop.abort(options.signal?.reason), { once: true });
+    return new Promise<SuggestionDecision>((resolve, reject) => {
+      const finish = (outcome: () => void) => {
+        if (stop.signal.aborted && !options.signal?.aborted) return;
+        stopListening();
+        stop.abort();
+        outcome();
+      };
+      const stopListening = this.on('*', (envelope) => {
+        const data = envelope.data as Suggestion | null;
+        if (envelope.type.startsWith('suggestion.') && data?.id === suggestion.id && isSettled(data)) {
+          finish(() => resolve(toDecision(data)));
+        }
+      });
+      const channel = `workflow:${suggestion.workflowId}`;
+      if (this.socket && !this.channels.has(channel)) void this.subscribe(channel);
+      const poll = async () => {
+        while (!stop.signal.aborted) {
+          const current = await withRetries(
+            () => this.getSuggestion(suggestion.id, { wait: 30, signal: stop.signal }),
+            stop.signal,
+          );
+          if (isSettled(current)) return finish(() => resolve(toDecision(current)));
+        }
+      };
+      poll().catch((error: unknown) => {
+        if (!stop.signal.aborted || options.signal?.aborted)
+          finish(() => reject(error instanceof Error ? error : new Error(String(error))));
+      });
+    });
   }
 
   private setState(state: ConnectionState) {
