@@ -145,8 +145,12 @@ export class TandemClient extends RestClient {
 
   /** An agent reports whether it is busy (shown live on the agents page). */
   async setStatus(status: StatusRequest['status']): Promise<void> {
-    if (!this.socket?.connected) throw new Error('not connected');
-    const result = (await this.socket.timeout(this.ackTimeoutMs).emitWithAck('status', { status })) as {
+    const socket = this.socket;
+    if (!socket) throw new Error('not connected: call connect() first');
+    if (!socket.connected) {
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    }
+    const result = (await socket.timeout(this.ackTimeoutMs).emitWithAck('status', { status })) as {
       ok: boolean;
       error?: string;
     };
