@@ -1,8 +1,8 @@
 /** Shapes of the audit API beyond the entry itself (DESIGN 6, 9). Types only: safe for the browser bundle. */
 import type { ActorType, AuditOutcome, EntityType } from './vocabulary.js';
 
-/** The filter an export was made with (search, export and manifest take the same). `from`/`to` are ISO times. */
-export interface AuditExportFilter {
+/** Filters of audit search, export and verify (DESIGN 6). `from`/`to` are ISO times. */
+export interface AuditFilter {
   from?: string;
   to?: string;
   actorType?: ActorType;
@@ -13,6 +13,10 @@ export interface AuditExportFilter {
   entityId?: string;
   workflowId?: string;
   outcome?: AuditOutcome;
+}
+
+/** The filter an export was made with (search, export and manifest take the same). */
+export interface AuditExportFilter extends AuditFilter {
   /** Seq bounds (inclusive): pin an export so its CSV and its manifest describe the same entries. */
   fromSeq?: string;
   toSeq?: string;

@@ -10,7 +10,11 @@ import { createTestDatabase, startTestApp, type TestApp } from './test-app';
 import { adminQuery } from './services';
 
 /** Polls until `check` returns a truthy value (or throws with `what` after the timeout). */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | Promise<T>,
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -1,19 +1,9 @@
+import type { AuditFilter } from '@tandem/shared';
+
 /**
  * The one place SWR keys are built (STYLE: never hand-built strings). Socket events use the same factory to
  * find the cache entries they update.
  */
-export interface AuditFilter {
-  from?: string;
-  to?: string;
-  actorType?: string;
-  actorId?: string;
-  action?: string;
-  entityType?: string;
-  entityId?: string;
-  workflowId?: string;
-  outcome?: string;
-}
-
 export const swrKeys = {
   me: () => ['me'] as const,
   workflows: () => ['workflows'] as const,

@@ -19,8 +19,9 @@ import type {
   UpdateUserRequest,
   UpdateWorkflowRequest,
 } from '../api.js';
+import type { AuditFilter } from '../audit.js';
 import type { Agent, AuditEntry, Comment, Page, Suggestion, Task, User, Workflow } from '../entities.js';
-import type { ActorType, AuditOutcome, EntityType, SuggestionStatus } from '../vocabulary.js';
+import type { SuggestionStatus } from '../vocabulary.js';
 import { TandemApiError } from './api-error.js';
 
 export interface RestClientOptions {
@@ -42,19 +43,6 @@ export interface SuggestionQuery extends PageQuery {
   workflowId?: string;
   agentId?: string;
   taskId?: string;
-}
-
-export interface AuditFilter {
-  from?: string;
-  to?: string;
-  actorType?: ActorType;
-  actorId?: string;
-  /** Exact (`task.moved`) or a prefix (`suggestion.*`). */
-  action?: string;
-  entityType?: EntityType;
-  entityId?: string;
-  workflowId?: string;
-  outcome?: AuditOutcome;
 }
 
 export interface AuditQuery extends AuditFilter {

@@ -1,26 +1,8 @@
 import type { AuditEntry } from '@tandem/shared';
+import { AUDIT_COLUMNS, auditRowValues } from './audit-columns';
 
-export const CSV_COLUMNS = [
-  'seq',
-  'at',
-  'actor_type',
-  'actor_id',
-  'actor_name',
-  'on_behalf_of',
-  'action',
-  'outcome',
-  'entity_type',
-  'entity_id',
-  'workflow_id',
-  'changes',
-  'context',
-  'data',
-  'request_id',
-  'ip',
-  'user_agent',
-  'prev_hash',
-  'hash',
-] as const;
+/** The CSV header: the audit_log columns. */
+export const CSV_COLUMNS = AUDIT_COLUMNS;
 
 /**
  * One RFC 4180 cell. A cell a spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a leading
@@ -37,25 +19,5 @@ export function csvRow(cells: Array<string | number | null>): string {
 }
 
 export function csvEntryRow(entry: AuditEntry): string {
-  return csvRow([
-    entry.seq,
-    entry.at,
-    entry.actor.type,
-    entry.actor.id,
-    entry.actor.name,
-    entry.onBehalfOf,
-    entry.action,
-    entry.outcome,
-    entry.entityType,
-    entry.entityId,
-    entry.workflowId,
-    JSON.stringify(entry.changes),
-    JSON.stringify(entry.context),
-    JSON.stringify(entry.data),
-    entry.requestId,
-    entry.ip,
-    entry.userAgent,
-    entry.prevHash,
-    entry.hash,
-  ]);
+  return csvRow(auditRowValues(entry));
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditAction, AuditEntry, AuditOutcome, Changes, EntityType } from '@tandem/shared';
+import { AUDIT_COLUMNS, auditRowValues } from './audit-columns';
 import { EventBus } from '../../common/event-bus';
 import { actorOf, type Caller, type RequestMeta } from '../../common/caller';
 import { GENESIS_HASH, hashEntry } from './audit-hash';
@@ -118,32 +119,12 @@ export class AuditService {
       entries.push({ ...unhashed, hash });
       prevHash = hash;
     }
-    const columns =
-      'seq, at, actor_type, actor_id, actor_name, on_behalf_of, action, outcome, entity_type, entity_id, ' +
-      'workflow_id, changes, context, data, request_id, ip, user_agent, prev_hash, hash';
-    const placeholders = entries.map(() => `(${new Array(19).fill('?').join(', ')})`).join(', ');
-    const params = entries.flatMap((entry) => [
-      entry.seq,
-      entry.at,
-      entry.actor.type,
-      entry.actor.id,
-      entry.actor.name,
-      entry.onBehalfOf,
-      entry.action,
-      entry.outcome,
-      entry.entityType,
-      entry.entityId,
-      entry.workflowId,
-      JSON.stringify(entry.changes),
-      JSON.stringify(entry.context),
-      JSON.stringify(entry.data),
-      entry.requestId,
-      entry.ip,
-      entry.userAgent,
-      entry.prevHash,
-      entry.hash,
-    ]);
-    await em.execute(`insert into audit_log (${columns}) values ${placeholders}`, params);
+    const row = `(${AUDIT_COLUMNS.map(() => '?').join(', ')})`;
+    const params = entries.flatMap(auditRowValues);
+    await em.execute(
+      `insert into audit_log (${AUDIT_COLUMNS.join(', ')}) values ${entries.map(() => row).join(', ')}`,
+      params,
+    );
     return entries;
   }
 

@@ -1,3 +1,4 @@
+import { PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -115,32 +116,8 @@ export class CreateWorkflowDto implements CreateWorkflowRequest {
   wipLimits?: WipLimitsDto;
 }
 
-export class UpdateWorkflowDto implements UpdateWorkflowRequest {
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  name?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(20000)
-  description?: string;
-
-  @IsOptional()
-  @IsIn(WORKFLOW_STATUSES)
-  status?: WorkflowStatus;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => PolicyDto)
-  policy?: PolicyDto;
-
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => WipLimitsDto)
-  wipLimits?: WipLimitsDto;
-
+/** Every field of a create is optional in an update, which must name the version it read. */
+export class UpdateWorkflowDto extends PartialType(CreateWorkflowDto) implements UpdateWorkflowRequest {
   @IsInt()
   @Min(1)
   version!: number;
