@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import {
   TASK_STATUSES,
+  type AuditAction,
+  type Changes,
   type Page,
   type WipLimits,
   type WipLimitsPatch,
@@ -12,7 +14,7 @@ import { AppError } from '../../common/app-error';
 import { applyPatch, creationChanges } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage } from '../../common/paging';
-import { WritePath } from '../audit/write-path.service';
+import { WritePath, type WriteTx } from '../audit/write-path.service';
 import { AgentEntity } from '../agents/entities/agent.entity';
 import type { AssignAgentsDto, CreateWorkflowDto, ListWorkflowsQueryDto, UpdateWorkflowDto } from './dto/workflow.dto';
 import { WorkflowAgentEntity } from './entities/workflow-agent.entity';
@@ -85,6 +87,21 @@ export class WorkflowsService {
     return (await this.serialize(em, [workflow]))[0];
   }
 
+  /** Flushes the change so `data` carries the new version and derived fields, then queues its audit entry. */
+  private async recorded(tx: WriteTx, workflow: WorkflowEntity, action: AuditAction, changes: Changes) {
+    await tx.em.flush();
+    const serialized = await this.one(tx.em, workflow);
+    tx.record({
+      action,
+      entityType: 'workflow',
+      entityId: workflow.id,
+      workflowId: workflow.id,
+      changes,
+      data: serialized,
+    });
+    return serialized;
+  }
+
   async list(caller: Caller, query: ListWorkflowsQueryDto): Promise<Page<Workflow>> {
     const em = this.orm.em.fork();
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
@@ -116,17 +133,8 @@ export class WorkflowsService {
         policy: { ...DEFAULT_POLICY, ...dto.policy },
         wipLimits: patchWipLimits({}, dto.wipLimits ?? {}),
       });
-      await tx.em.flush();
-      const serialized = await this.one(tx.em, workflow);
-      tx.record({
-        action: 'workflow.created',
-        entityType: 'workflow',
-        entityId: workflow.id,
-        workflowId: workflow.id,
-        changes: creationChanges(workflow, ['name', 'description', 'status', 'policy', 'wipLimits']),
-        data: serialized,
-      });
-      return serialized;
+      const changes = creationChanges(workflow, ['name', 'description', 'status', 'policy', 'wipLimits']);
+      return this.recorded(tx, workflow, 'workflow.created', changes);
     });
   }
 
@@ -143,17 +151,7 @@ export class WorkflowsService {
         wipLimits: dto.wipLimits ? patchWipLimits(workflow.wipLimits, dto.wipLimits) : undefined,
       });
       if (Object.keys(changes).length === 0) return this.one(tx.em, workflow);
-      await tx.em.flush();
-      const serialized = await this.one(tx.em, workflow);
-      tx.record({
-        action: 'workflow.updated',
-        entityType: 'workflow',
-        entityId: id,
-        workflowId: id,
-        changes,
-        data: serialized,
-      });
-      return serialized;
+      return this.recorded(tx, workflow, 'workflow.updated', changes);
     });
   }
 
@@ -163,17 +161,7 @@ export class WorkflowsService {
       const workflow = await tx.lock(WorkflowEntity, id, 'workflow');
       if (workflow.archivedAt) return this.one(tx.em, workflow);
       const changes = applyPatch(workflow, { archivedAt: new Date() });
-      await tx.em.flush();
-      const serialized = await this.one(tx.em, workflow);
-      tx.record({
-        action: 'workflow.archived',
-        entityType: 'workflow',
-        entityId: id,
-        workflowId: id,
-        changes,
-        data: serialized,
-      });
-      return serialized;
+      return this.recorded(tx, workflow, 'workflow.archived', changes);
     });
   }
 
@@ -189,17 +177,7 @@ export class WorkflowsService {
       for (const row of rows) if (!agentIds.includes(row.agent)) tx.em.remove(row);
       for (const agent of agentIds)
         if (!before.includes(agent)) tx.em.create(WorkflowAgentEntity, { workflow: id, agent });
-      await tx.em.flush();
-      const serialized = await this.one(tx.em, workflow);
-      tx.record({
-        action: 'workflow.agents_assigned',
-        entityType: 'workflow',
-        entityId: id,
-        workflowId: id,
-        changes: { agentIds: [before, agentIds] },
-        data: serialized,
-      });
-      return serialized;
+      return this.recorded(tx, workflow, 'workflow.agents_assigned', { agentIds: [before, agentIds] });
     });
   }
 }
