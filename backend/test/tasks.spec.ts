@@ -121,7 +121,11 @@ describe('tasks', () => {
     await t.http.get('/api/tasks/not-a-uuid').set(bearer(viewer.token)).expect(400);
     await t.http.post('/api/workflows/nope/tasks').set(bearer(member.token)).send({ title: 'x' }).expect(400);
     await t.http.get('/api/tasks/0190a0a0-0000-7000-8000-000000000000').set(bearer(viewer.token)).expect(404);
-    await t.http.patch(`/api/tasks/${task.id}`).set(bearer(member.token)).send({ title: 'y' }).expect(400);
+    await t.http
+      .patch(`/api/tasks/${task.id}`)
+      .set(bearer(member.token))
+      .send({ title: 'y', version: 'one' })
+      .expect(400);
     await t.http
       .patch(`/api/tasks/${task.id}`)
       .set(bearer(member.token))
@@ -279,7 +283,7 @@ describe('tasks', () => {
     const kept = await created(workflow.id, { title: 'kept' });
     const since = await t.lastSeq();
 
-    await t.http.delete(`/api/tasks/${task.id}`).set(bearer(member.token)).expect(400);
+    await t.http.delete(`/api/tasks/${task.id}?version=first`).set(bearer(member.token)).expect(400);
     const stale = await t.http.delete(`/api/tasks/${task.id}?version=7`).set(bearer(member.token)).expect(409);
     expect(stale.body.current).toMatchObject({ id: task.id, version: 1 });
     await t.http.delete(`/api/tasks/${task.id}`).set(bearer(viewer.token)).send({ version: 1 }).expect(403);

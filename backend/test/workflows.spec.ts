@@ -81,6 +81,19 @@ describe('workflows', () => {
     expect(audit[0]).toMatchObject({ action: 'access.denied', outcome: 'denied', entityId: other.id });
   });
 
+  it('applies an update without a version to the current row (last writer wins), audited', async () => {
+    const workflow = await t.workflow();
+    const since = await t.lastSeq();
+    const response = await t.http
+      .patch(`/api/workflows/${workflow.id}`)
+      .set(bearer(t.adminToken))
+      .send({ description: 'no version sent' })
+      .expect(200);
+    expect(response.body).toMatchObject({ description: 'no version sent', version: 2 });
+    const audit = await t.auditAfter(since);
+    expect(audit.map((entry) => entry.action)).toEqual(['workflow.updated']);
+  });
+
   it('refuses unknown agents and non-admin writers', async () => {
     const workflow = await t.workflow();
     await t.http
@@ -104,7 +117,7 @@ describe('workflows', () => {
     await t.http
       .patch(`/api/workflows/${workflow.id}`)
       .set(bearer(t.adminToken))
-      .send({ name: 'no version' })
+      .send({ name: 'bad version', version: '1' })
       .expect(400);
     await t.http
       .patch(`/api/workflows/${workflow.id}`)

@@ -58,7 +58,9 @@ export interface UpdateWorkflowRequest {
   status?: WorkflowStatus;
   policy?: Partial<WorkflowPolicy>;
   wipLimits?: WipLimitsPatch;
-  version: number;
+  /** The version the client read: a stale one is refused with 409 and the current row. Without it, the write
+   * applies to whatever is current (last writer wins); clients that show an edit form should always send it. */
+  version?: number;
 }
 export interface AssignAgentsRequest {
   agentIds: string[];
@@ -82,7 +84,9 @@ export interface UpdateTaskRequest {
   agentId?: string | null;
   assigneeUserId?: string | null;
   labels?: string[];
-  version: number;
+  /** The version the client read: a stale one is refused with 409 and the current row. Without it, the write
+   * applies to whatever is current (last writer wins); clients that show an edit form should always send it. */
+  version?: number;
 }
 export interface MoveTaskRequest {
   status: TaskStatus;
@@ -95,7 +99,7 @@ export interface MoveTaskRequest {
 
 /** Soft delete of a task: the version may also be sent as `?version=`. */
 export interface DeleteTaskRequest {
-  version: number;
+  version?: number;
 }
 /** An agent's lease on a task; claiming again while holding it renews the lease. */
 export interface ClaimTaskRequest {

@@ -3,7 +3,6 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Page, Task } from '@tandem/shared';
 import type { Response } from 'express';
 import { Access, CurrentCaller, Meta } from '../../common/access.decorator';
-import { AppError } from '../../common/app-error';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { UuidParamPipe } from '../../common/uuid-param.pipe';
 import {
@@ -82,10 +81,7 @@ export class TasksController {
     @Body() body: DeleteTaskDto,
     @Query() query: DeleteTaskQueryDto,
   ): Promise<Task> {
-    const version = body.version ?? query.version;
-    if (version === undefined)
-      throw AppError.badRequest('version is required (in the body or as ?version=)', { field: 'version' });
-    return this.tasks.remove(caller, meta, id, version);
+    return this.tasks.remove(caller, meta, id, body.version ?? query.version ?? null);
   }
 
   @Access({ role: 'member', agents: true })

@@ -285,7 +285,7 @@ export class TasksService {
 
   update(caller: Caller, meta: RequestMeta, id: string, dto: UpdateTaskRequest): Promise<Task> {
     const { version, ...patch } = dto;
-    return this.writes.run(caller, meta, (tx) => this.updateInTx(tx, id, patch, version));
+    return this.writes.run(caller, meta, (tx) => this.updateInTx(tx, id, patch, version ?? null));
   }
 
   move(caller: Caller, meta: RequestMeta, id: string, dto: TaskPlacement & { version: number }): Promise<TaskWrite> {
@@ -293,7 +293,7 @@ export class TasksService {
     return this.writes.run(caller, meta, (tx) => this.moveInTx(tx, id, placement, version));
   }
 
-  remove(caller: Caller, meta: RequestMeta, id: string, version: number): Promise<Task> {
+  remove(caller: Caller, meta: RequestMeta, id: string, version: number | null): Promise<Task> {
     return this.writes.run(caller, meta, (tx) => this.removeInTx(tx, id, version));
   }
 }

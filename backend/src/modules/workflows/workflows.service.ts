@@ -141,7 +141,8 @@ export class WorkflowsService {
   async update(caller: Caller, meta: RequestMeta, id: string, dto: UpdateWorkflowDto): Promise<Workflow> {
     return this.writes.run(caller, meta, async (tx) => {
       const workflow = await tx.lock(WorkflowEntity, id, 'workflow');
-      if (dto.version !== workflow.version) throw AppError.versionConflict('workflow', await this.one(tx.em, workflow));
+      if (dto.version !== undefined && dto.version !== workflow.version)
+        throw AppError.versionConflict('workflow', await this.one(tx.em, workflow));
       const policy = dto.policy ? { ...DEFAULT_POLICY, ...workflow.policy, ...dto.policy } : undefined;
       const changes = applyPatch(workflow, {
         name: dto.name,

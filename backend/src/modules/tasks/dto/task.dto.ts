@@ -82,9 +82,10 @@ export class UpdateTaskDto extends TaskDetailsDto implements UpdateTaskRequest {
   @MaxLength(TITLE_MAX)
   title?: string;
 
+  @IsOptional()
   @IsInt()
   @Min(1)
-  version!: number;
+  version?: number;
 }
 
 /**
@@ -110,7 +111,7 @@ export class MoveTaskDto implements MoveTaskRequest {
 }
 
 /** DELETE's version, from the body or from `?version=` (some clients cannot send a DELETE body). */
-export class DeleteTaskDto implements Partial<DeleteTaskRequest> {
+export class DeleteTaskDto implements DeleteTaskRequest {
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -116,11 +116,12 @@ export class CreateWorkflowDto implements CreateWorkflowRequest {
   wipLimits?: WipLimitsDto;
 }
 
-/** Every field of a create is optional in an update, which must name the version it read. */
+/** Every field of a create is optional in an update, which should name the version it read. */
 export class UpdateWorkflowDto extends PartialType(CreateWorkflowDto) implements UpdateWorkflowRequest {
+  @IsOptional()
   @IsInt()
   @Min(1)
-  version!: number;
+  version?: number;
 }
 
 export class AssignAgentsDto implements AssignAgentsRequest {
