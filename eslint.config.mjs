@@ -11,6 +11,8 @@ export default tseslint.config(
       '**/*.js',
       '**/*.mjs',
       '**/*.cjs',
+      // Declarations that type plain JS scripts: not part of any tsconfig project.
+      '**/*.d.mts',
       'frontend/next-env.d.ts',
     ],
   },
