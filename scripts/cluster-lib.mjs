@@ -229,7 +229,8 @@ export async function startNginx({ nginxBin, port, backendPorts, logDir, echo })
           rmSync(prefix, { recursive: true, force: true });
           resolveExit(undefined);
         });
-        child.kill('SIGQUIT');
+        // Fast shutdown: a graceful one (SIGQUIT) would wait for every open websocket to close.
+        child.kill('SIGTERM');
       }),
   };
 }
@@ -310,6 +311,7 @@ export async function startRedisServer({ port } = {}) {
     url,
     port: redisPort,
     async start() {
+      if (child && child.exitCode === null && child.signalCode === null) return server;
       child = spawn(
         'redis-server',
         ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--logfile', ''],

