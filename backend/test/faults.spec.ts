@@ -87,7 +87,7 @@ describe('fault injection (real processes)', () => {
     const response = await api(base, 'POST', `/api/tasks/${task.id}/move`, {
       status: task.status === 'pending' ? 'in_progress' : 'pending',
       version: task.version,
-    }).catch(() => ({ status: 0, body: {} as Record<string, unknown> }));
+    }).catch((): { status: number; body: Record<string, unknown> } => ({ status: 0, body: {} }));
     if (response.status === 200) {
       task.version = response.body.version as number;
       task.status = response.body.status as string;
