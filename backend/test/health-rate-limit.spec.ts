@@ -1,4 +1,5 @@
-import { RateLimitService, WINDOW_MS } from '../src/common/rate-limit';
+import { WINDOW_MS } from '../src/common/rate-limit';
+import { connected, rawSocket } from './support/nodes';
 import { REDIS_URL } from './support/services';
 import { bearer, createTestDatabase, startTestApp, type TestApp } from './support/test-app';
 
@@ -68,14 +69,20 @@ describe('rate limits', () => {
     await nodeA.http.get('/api/auth/me').set(bearer(agent.key)).expect(429);
   });
 
-  it('gives socket messages their own budget, for the gateway to enforce', async () => {
-    const limiter = single.app.get(RateLimitService);
-    const caller = { type: 'agent' as const, id: `socket-${Date.now()}`, name: 'socket agent' };
-    await freshWindow();
-    const verdicts = [];
-    for (let i = 0; i <= AGENT_LIMIT; i += 1) verdicts.push(await limiter.check(caller, 'socket'));
-    expect(verdicts.slice(0, AGENT_LIMIT).every((v) => v.allowed)).toBe(true);
-    expect(verdicts[AGENT_LIMIT]).toMatchObject({ allowed: false, limit: AGENT_LIMIT, remaining: 0 });
-    expect((await limiter.check(caller, 'rest')).allowed).toBe(true);
+  it('gives socket messages their own budget, enforced by the gateway', async () => {
+    const agent = await single.agent();
+    const socket = rawSocket(single.url, { token: agent.key });
+    try {
+      await connected(socket);
+      await freshWindow();
+      const acks: Array<{ ok: boolean; error?: string }> = [];
+      for (let i = 0; i <= AGENT_LIMIT; i += 1) acks.push(await socket.emitWithAck('subscribe', { channel: 'agents' }));
+      expect(acks.slice(0, AGENT_LIMIT).every((ack) => ack.ok)).toBe(true);
+      expect(acks[AGENT_LIMIT]).toEqual({ ok: false, error: 'rate_limited' });
+      // The REST budget is separate.
+      await single.http.get('/api/auth/me').set(bearer(agent.key)).expect(200);
+    } finally {
+      socket.disconnect();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { startRedisServer, type RedisServer } from '../../scripts/cluster-lib.mjs';
 import { DrainState } from '../src/modules/health/drain-state';
 import { gracefulShutdown } from '../src/modules/health/graceful-shutdown';
+import { connected, rawSocket, touchWorkflow, waitFor } from './support/nodes';
 import { ADMIN, bearer, createTestDatabase, startTestApp, type TestApp } from './support/test-app';
 
 describe('health, readiness and metrics', () => {
@@ -48,6 +49,26 @@ describe('health, readiness and metrics', () => {
       expect(response.body.checks.node).toBe('shutting down');
     } finally {
       drain.draining = false;
+    }
+  });
+
+  it('counts sockets, emitted events and replays in the metrics', async () => {
+    const socket = rawSocket(t.url, { token: t.adminToken });
+    try {
+      await connected(socket);
+      const workflow = await t.workflow();
+      const ack = await socket.emitWithAck('subscribe', { channel: 'workflows', since: 0 });
+      expect(ack).toMatchObject({ ok: true, replayed: 1 });
+      await waitFor('the workflow event to be emitted', async () => {
+        await touchWorkflow(t, workflow.id);
+        return /tandem_events_emitted_total\{type="workflow.updated"\} [1-9]/.test((await t.http.get('/metrics')).text);
+      });
+      const text = (await t.http.get('/metrics').expect(200)).text;
+      expect(text).toMatch(/tandem_socket_connections [1-9]/);
+      expect(text).toMatch(/tandem_replays_served_total\{outcome="replayed"\} [1-9]/);
+      expect(text).toMatch(/tandem_replayed_events_total [1-9]/);
+    } finally {
+      socket.disconnect();
     }
   });
 

@@ -104,6 +104,8 @@ class RedisCounter implements HitCounter {
   }
 
   async hit(key: string, windowMs: number): Promise<number> {
+    // node-redis queues a MULTI even without an offline queue: refuse at once while disconnected.
+    if (!this.client.isReady) throw new Error('Redis is not connected');
     const [count] = await this.client.multi().incr(key).pExpire(key, windowMs).exec();
     return Number(count);
   }

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createClient, type RedisClientType } from 'redis';
+import { redisAdapterErrors } from '../common/metrics';
 
 export type Redis = RedisClientType;
 
@@ -49,7 +50,10 @@ export class RealtimeRedis {
     swallowRejections(sub, ['subscribe', 'pSubscribe', 'sSubscribe', 'unsubscribe', 'pUnsubscribe', 'sUnsubscribe']);
     const redis = new RealtimeRedis(pub, sub, cmd);
     for (const [name, client] of Object.entries({ pub, sub, cmd })) {
-      client.on('error', (error: Error) => redis.logError(name, error));
+      client.on('error', (error: Error) => {
+        redisAdapterErrors.inc({ client: name });
+        redis.logError(name, error);
+      });
     }
     await Promise.all([pub.connect(), sub.connect(), cmd.connect()]);
     return redis;

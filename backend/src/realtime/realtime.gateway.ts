@@ -22,6 +22,8 @@ import {
 import { SESSION_COOKIE } from '../common/auth.guard';
 import type { Caller, RequestMeta } from '../common/caller';
 import { EventBus, type CommittedEntry } from '../common/event-bus';
+import { eventsEmitted, replayedEvents, replaysServed, socketConnections } from '../common/metrics';
+import { RateLimitService } from '../common/rate-limit';
 import { AuthService } from '../modules/auth/auth.service';
 import { ChannelAccess } from './channel-access.service';
 import { EventLog } from './event-log.service';
@@ -77,6 +79,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly log: EventLog,
     private readonly bus: EventBus,
     private readonly presence: PresenceService,
+    private readonly rateLimit: RateLimitService,
     @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
   ) {}
 
@@ -129,34 +132,44 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   handleConnection(socket: TandemSocket): void {
+    socketConnections.inc();
     socket.on('subscribe', (request: SubscribeRequest, ack) => {
-      void this.subscribe(socket, request).then(
-        (result) => typeof ack === 'function' && ack(result),
-        (error: unknown) => {
+      const reply = (result: SubscribeAck) => typeof ack === 'function' && ack(result);
+      void this.withinBudget(socket)
+        .then((allowed) => (allowed ? this.subscribe(socket, request) : { ok: false as const, error: 'rate_limited' }))
+        .then(reply, (error: unknown) => {
           this.logger.error(`subscribe failed: ${String(error)}`);
-          if (typeof ack === 'function') ack({ ok: false, error: 'unavailable' });
-        },
-      );
+          reply({ ok: false, error: 'unavailable' });
+        });
     });
     socket.on('unsubscribe', (request: UnsubscribeRequest, ack) => {
       void this.unsubscribe(socket, request).then(() => typeof ack === 'function' && ack({ ok: true }));
     });
     socket.on('status', (request: StatusRequest, ack) => {
+      const reply = (result: { ok: boolean; error?: string }) => typeof ack === 'function' && ack(result);
       const { caller } = socket.data;
       const status = request?.status;
       if (caller.type !== 'agent' || (status !== 'online' && status !== 'busy')) {
-        if (typeof ack === 'function') ack({ ok: false, error: 'only agents report a status: online or busy' });
+        reply({ ok: false, error: 'only agents report a status: online or busy' });
         return;
       }
-      void this.presence
-        .agentConnected(this.socketKey(socket), caller.id, status)
-        .then(() => typeof ack === 'function' && ack({ ok: true }));
+      void this.withinBudget(socket).then(async (allowed) => {
+        if (!allowed) return reply({ ok: false, error: 'rate_limited' });
+        await this.presence.agentConnected(this.socketKey(socket), caller.id, status);
+        reply({ ok: true });
+      });
     });
     const { caller } = socket.data;
     if (caller.type === 'agent') void this.presence.agentConnected(this.socketKey(socket), caller.id);
   }
 
+  /** Socket messages share the caller's budget (per user, per agent key), so a noisy agent cannot starve others. */
+  private async withinBudget(socket: TandemSocket): Promise<boolean> {
+    return (await this.rateLimit.check(socket.data.caller, 'socket')).allowed;
+  }
+
   handleDisconnect(socket: TandemSocket): void {
+    socketConnections.dec();
     void this.presence.disconnected(this.socketKey(socket));
   }
 
@@ -183,6 +196,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     try {
       if (isSeq(since)) {
         const replay = await this.log.replay(channel, since);
+        replaysServed.inc({ outcome: replay.resync ? 'resync' : 'replayed' });
+        replayedEvents.inc(replay.resync ? 0 : replay.events.length);
         if (replay.resync) {
           subscription.lastSent = replay.head;
           ack = { ok: true, head: replay.head, replayed: 0, resync: true };
@@ -274,6 +289,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
             continue;
           }
           this.deliver(envelopes);
+          for (const envelope of envelopes) eventsEmitted.inc({ type: envelope.type });
           if (this.options.redisUrl) this.server.serverSideEmit(FAN_OUT_EVENT, envelopes);
         } catch (error) {
           // The entries are committed; subscribers repair the gap through `prev` on the channel's next event.
