@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { TandemClient, type Task } from '@tandem/shared';
 import { waitFor } from './support/nodes';
 import { bearer, createTestDatabase, startTestApp, type TestApp } from './support/test-app';
@@ -90,8 +91,10 @@ describe('TandemClient.suggest()', () => {
         confidence: 0.3,
       });
       const id = await pendingSuggestionId(nodeA);
-      // Node A dies: its open long-poll and socket are cut.
-      (nodeA.app.getHttpServer() as { closeAllConnections(): void }).closeAllConnections();
+      // Node A dies: it stops accepting (the agent's retries are refused) and its long-poll and socket are cut.
+      const server = nodeA.app.getHttpServer() as Server;
+      server.close();
+      server.closeAllConnections();
       await nodeA.close();
 
       await nodeB.http
