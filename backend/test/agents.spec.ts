@@ -37,7 +37,7 @@ describe('agents', () => {
       await t.http.post('/api/agents').set(bearer(t.adminToken)).send({ name: 'r' }).expect(201)
     ).body;
     const since = await t.lastSeq();
-    const rotated = await t.http.post(`/api/agents/${agent.id}/rotate-key`).set(bearer(t.adminToken)).expect(201);
+    const rotated = await t.http.post(`/api/agents/${agent.id}/rotate-key`).set(bearer(t.adminToken)).expect(200);
     expect(rotated.body.apiKey).not.toBe(apiKey);
     await t.http.get('/api/auth/me').set(bearer(apiKey)).expect(401);
     await t.http.get('/api/auth/me').set(bearer(rotated.body.apiKey)).expect(200);

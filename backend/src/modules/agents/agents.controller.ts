@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Agent, AgentWithKey, Page } from '@tandem/shared';
 import { Access, CurrentCaller, Meta } from '../../common/access.decorator';
@@ -54,6 +54,7 @@ export class AgentsController {
 
   @Access({ role: 'admin' })
   @Post(':id/rotate-key')
+  @HttpCode(200)
   rotateKey(@CurrentCaller() caller: Caller, @Meta() meta: RequestMeta, @Param('id', UuidParamPipe) id: string) {
     return this.agents.rotateKey(caller, meta, id);
   }
