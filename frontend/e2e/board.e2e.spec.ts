@@ -1,26 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { TandemClient, workflowChannel, type EventEnvelope, type Suggestion, type Task } from '@tandem/shared';
 import { bearer, startTestApp, ADMIN, type TestApp } from '../../backend/test/support/test-app';
-import { launchBrowser, logIn, openPage, screenshot, type WatchedPage } from './browser';
+import { cardIn, dragWithMouse, launchBrowser, logIn, openPage, screenshot, type WatchedPage } from './browser';
 
 const LIVE_TIMEOUT = 5_000; // generous for a loaded CI machine; the measured latency is printed
-
-const cardIn = (status: string, taskId: string) => `[data-testid=column-${status}] [data-task-id="${taskId}"]`;
-
-async function dragWithMouse(page: Page, from: string, to: string): Promise<void> {
-  const handle = await page.locator(`${from} .drag-handle`).boundingBox();
-  const target = await page.locator(to).boundingBox();
-  if (!handle || !target) throw new Error('drag source or target not visible');
-  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
-  await page.mouse.down();
-  const x = target.x + target.width / 2;
-  const y = target.y + target.height - 20;
-  await page.mouse.move(x, y, { steps: 12 });
-  await page.mouse.move(x + 1, y + 1, { steps: 2 });
-  await page.mouse.up();
-}
 
 describe('the browser app against the real backend', () => {
   let t: TestApp;

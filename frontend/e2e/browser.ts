@@ -15,6 +15,9 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/** The card of a task in a column of the board. */
+export const cardIn = (status: string, taskId: string) => `[data-testid=column-${status}] [data-task-id="${taskId}"]`;
+
 /** A page whose uncaught errors, unhandled rejections and dialogs (an `alert` from injected HTML) are recorded. */
 export interface WatchedPage {
   page: Page;
@@ -55,4 +58,18 @@ export async function logIn(page: Page, baseUrl: string, email: string, password
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: resolve(ARTIFACTS, `${name}.png`), fullPage: false });
+}
+
+/** Drags the card at `from` by its handle with the mouse and drops it near the bottom of `to`. */
+export async function dragWithMouse(page: Page, from: string, to: string): Promise<void> {
+  const handle = await page.locator(`${from} .drag-handle`).boundingBox();
+  const target = await page.locator(to).boundingBox();
+  if (!handle || !target) throw new Error('drag source or target not visible');
+  await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+  await page.mouse.down();
+  const x = target.x + target.width / 2;
+  const y = target.y + target.height - 20;
+  await page.mouse.move(x, y, { steps: 12 });
+  await page.mouse.move(x + 1, y + 1, { steps: 2 });
+  await page.mouse.up();
 }

@@ -64,6 +64,12 @@ function queryString(query: Query | undefined): string {
   return text ? `?${text}` : '';
 }
 
+/** Soft WIP-limit warnings (and any later ones) ride on a successful answer in this header. */
+const WARNING_HEADER = 'x-tandem-warning';
+
+/** Told about a successful answer that carried a warning (e.g. a move over a soft WIP limit). */
+export type WarningListener = (warning: string, request: { method: string; route: string }) => void;
+
 const path = (strings: TemplateStringsArray, ...ids: string[]) =>
   strings.reduce((out, part, index) => out + part + (index < ids.length ? encodeURIComponent(ids[index]) : ''), '');
 
@@ -72,6 +78,7 @@ export class RestClient {
   readonly baseUrl: string;
   protected token: string | undefined;
   private readonly fetchImpl: typeof fetch;
+  private readonly warningListeners = new Set<WarningListener>();
 
   constructor(options: RestClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -82,6 +89,12 @@ export class RestClient {
   /** Uses another credential from now on (e.g. after `login`, or a rotated agent key). */
   setToken(token: string | undefined): void {
     this.token = token;
+  }
+
+  /** Calls `listener` for every successful answer with an `X-Tandem-Warning`; returns the unsubscribe. */
+  onWarning(listener: WarningListener): () => void {
+    this.warningListeners.add(listener);
+    return () => this.warningListeners.delete(listener);
   }
 
   /** The raw response of an authenticated call; throws `TandemApiError` when it is not 2xx. */
@@ -102,6 +115,8 @@ export class RestClient {
       signal: options.signal,
     });
     if (!response.ok) throw await TandemApiError.from(response);
+    const warning = response.headers.get(WARNING_HEADER);
+    if (warning) this.warningListeners.forEach((listener) => listener(warning, { method, route }));
     return response;
   }
 

@@ -69,9 +69,12 @@ export function BoardView() {
   const [filter, setFilter] = useBoardFilter();
   const [openTaskId, openTask] = useOpenTask();
   const [activeId, setActiveId] = useState<string | null>(null);
-  const [notice, setNotice] = useState<{ kind: 'error' | 'info'; text: string } | null>(null);
+  const [notice, setNotice] = useState<{ kind: 'error' | 'warning' | 'info'; text: string } | null>(null);
   const movedLive = useBoardLive(workflowId, session.user?.id);
   const canEdit = session.can('member');
+
+  // A create or move over a soft WIP limit succeeds, and the server says so in a header: show it.
+  useEffect(() => getClient().onWarning((warning) => setNotice({ kind: 'warning', text: `Warning: ${warning}` })), []);
 
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
