@@ -1,7 +1,7 @@
 'use client';
 
 import { useDroppable } from '@dnd-kit/core';
-import { useState, type UIEvent } from 'react';
+import { memo, useState, type UIEvent } from 'react';
 import type { Agent, Task, TaskStatus, WipLimit } from '@tandem/shared';
 import { COLUMN_TITLES } from '@/lib/format';
 import { CARD_HEIGHT, TaskCard } from './task-card';
@@ -22,9 +22,19 @@ interface ColumnProps {
 
 /**
  * One board column. Only the cards in view (plus a few) are rendered, so a 5,000-task board stays fast;
- * spacers keep the scroll height right.
+ * spacers keep the scroll height right. Memoized: a change in one column (or a drag starting) does not
+ * re-render the others.
  */
-export function BoardColumn({ status, tasks, total, wip, agents, canDrag, movedLive, onOpen }: ColumnProps) {
+export const BoardColumn = memo(function BoardColumn({
+  status,
+  tasks,
+  total,
+  wip,
+  agents,
+  canDrag,
+  movedLive,
+  onOpen,
+}: ColumnProps) {
   const { setNodeRef, isOver } = useDroppable({ id: `column:${status}`, data: { type: 'column', status } });
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(900);
@@ -71,4 +81,4 @@ export function BoardColumn({ status, tasks, total, wip, agents, canDrag, movedL
       </div>
     </section>
   );
-}
+});

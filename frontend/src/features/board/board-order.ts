@@ -1,4 +1,4 @@
-import { TASK_STATUSES, type Task, type TaskPriority, type TaskStatus } from '@tandem/shared';
+import { TASK_STATUSES, type EventEnvelope, type Task, type TaskPriority, type TaskStatus } from '@tandem/shared';
 
 export type Columns = Record<TaskStatus, Task[]>;
 
@@ -26,6 +26,12 @@ export function upsertTask(tasks: Task[] | undefined, task: Task): Task[] {
 
 export function removeTask(tasks: Task[] | undefined, taskId: string): Task[] {
   return (tasks ?? []).filter((task) => task.id !== taskId);
+}
+
+/** The board after a `task.*` event from the workflow's channel (the event's data is the task after it). */
+export function applyTaskEvent(tasks: Task[] | undefined, event: EventEnvelope): Task[] {
+  const task = event.data as Task;
+  return event.type === 'task.deleted' ? removeTask(tasks, task.id) : upsertTask(tasks, task);
 }
 
 export function sortBoard(tasks: Task[]): Task[] {
@@ -90,6 +96,9 @@ export function placeDrop(
   } else if (overId === movedId) {
     return null;
   } else {
+    // Already the last visible card of its column: dropping it at the end changes nothing the user can see,
+    // so the hidden cards below it stay where they are.
+    if (moved.status === status && visible[status].at(-1)?.id === movedId) return null;
     const lastVisible = visible[status].filter((task) => task.id !== movedId).at(-1);
     insertAt = lastVisible ? indexIn(lastVisible.id) + 1 : full.length;
   }

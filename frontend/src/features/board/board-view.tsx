@@ -27,18 +27,12 @@ import {
   screenReaderInstructions,
 } from './board-dnd';
 import { BoardFilters, useBoardFilter } from './board-filters';
-import { applyPlacement, groupColumns, matchesFilter, placeDrop, upsertTask } from './board-order';
+import { applyPlacement, FILTER_KEYS, groupColumns, matchesFilter, placeDrop, upsertTask } from './board-order';
 import { NewTaskForm } from './new-task-form';
 import { PresenceAvatars } from './presence-avatars';
 import { CardFace } from './task-card';
-import { useAgents, useBoard, useWorkflow } from './use-board';
+import { useAgents, useBoard, useWorkflow, workflowIdFromPath } from './use-board';
 import { useBoardLive } from './use-board-live';
-
-/** The workflow id from the address bar: the page is exported once for a placeholder id (see next.config). */
-function workflowIdFromPath(): string {
-  const match = /^\/workflows\/([^/?#]+)/.exec(window.location.pathname);
-  return match ? decodeURIComponent(match[1]) : '';
-}
 
 function useWorkflowId(): string {
   const [id, setId] = useState('');
@@ -85,10 +79,12 @@ export function BoardView() {
   const tasksById = useMemo(() => new Map(tasks.map((task) => [task.id, task])), [tasks]);
   const agentsById = useMemo(() => new Map((agents.data ?? []).map((agent) => [agent.id, agent])), [agents.data]);
   const allColumns = useMemo(() => groupColumns(tasks), [tasks]);
+  const filtering = FILTER_KEYS.some((key) => filter[key]);
   const visibleColumns = useMemo(
-    () => groupColumns(tasks.filter((task) => matchesFilter(task, filter))),
-    [tasks, filter],
+    () => (filtering ? groupColumns(tasks.filter((task) => matchesFilter(task, filter))) : allColumns),
+    [tasks, filter, filtering, allColumns],
   );
+  const labels = useMemo(() => [...new Set(tasks.flatMap((task) => task.labels))].sort(), [tasks]);
   const announcements = useMemo(() => boardAnnouncements(tasksById), [tasksById]);
 
   const onDragStart = ({ active }: DragStartEvent) => {
@@ -127,7 +123,6 @@ export function BoardView() {
   if (!session.user || !workflowId) return <Loading what="board" />;
   if (workflow.error) return <ErrorState error={workflow.error} retry={() => void workflow.mutate()} />;
   const active = activeId ? tasksById.get(activeId) : undefined;
-  const labels = [...new Set(tasks.flatMap((task) => task.labels))].sort();
 
   return (
     <div className="board-page">

@@ -6,7 +6,7 @@ import { workflowChannel, type Comment, type EventEnvelope, type Suggestion, typ
 import { getClient } from '@/lib/client';
 import { useLiveChannel } from '@/lib/live';
 import { swrKeys } from '@/lib/swr-keys';
-import { removeTask, upsertTask } from './board-order';
+import { applyTaskEvent, upsertTask } from './board-order';
 
 const MOVE_HIGHLIGHT_MS = 1600;
 
@@ -55,11 +55,9 @@ export function useBoardLive(workflowId: string, myId: string | undefined): Set<
       const [entity] = event.type.split('.');
       if (entity === 'task') {
         const task = event.data as Task;
-        const update =
-          event.type === 'task.deleted'
-            ? (tasks: Task[] | undefined) => removeTask(tasks, task.id)
-            : (tasks: Task[] | undefined) => upsertTask(tasks, task);
-        void mutate(swrKeys.board(workflowId), update, { revalidate: false });
+        void mutate(swrKeys.board(workflowId), (tasks: Task[] | undefined) => applyTaskEvent(tasks, event), {
+          revalidate: false,
+        });
         void mutate(swrKeys.task(task.id), task, { revalidate: false });
         if (event.type === 'task.moved' && event.actor.id !== myId) flag(task.id);
       } else if (entity === 'comment') {

@@ -1,5 +1,6 @@
 'use client';
 
+import { preload } from 'swr';
 import type { Agent, Task, Workflow } from '@tandem/shared';
 import { getClient } from '@/lib/client';
 import { useApi } from '@/lib/use-api';
@@ -24,6 +25,23 @@ export function useBoard(workflowId: string) {
 
 export function useWorkflow(workflowId: string) {
   return useApi<Workflow>(workflowId ? swrKeys.workflow(workflowId) : null, () => getClient().getWorkflow(workflowId));
+}
+
+/** The workflow id from the address bar: the page is exported once for a placeholder id (see next.config). */
+export function workflowIdFromPath(): string {
+  const match = /^\/workflows\/([^/?#]+)/.exec(window.location.pathname);
+  return match ? decodeURIComponent(match[1]) : '';
+}
+
+/**
+ * Starts the board's requests at once, in parallel with the session check the page shell waits for; the hooks
+ * above pick the answers up from SWR. On a 5,000-task board the tasks answer is the longest wait of all.
+ */
+export function preloadBoard(workflowId: string): void {
+  if (!workflowId) return;
+  void preload(swrKeys.board(workflowId), () => fetchBoard(workflowId)).catch(() => undefined); // useBoard shows it
+  void preload(swrKeys.workflow(workflowId), () => getClient().getWorkflow(workflowId)).catch(() => undefined);
+  void preload(swrKeys.agents(), fetchAgents).catch(() => undefined);
 }
 
 /** All agents (the registry is small); used for names and live status on cards. */
