@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { TandemClient, type EventEnvelope } from '@tandem/shared';
 import { ROOT, startCluster, startRedisServer, type Cluster, type RedisServer } from '../../scripts/cluster-lib.mjs';
+import { connected, rawSocket } from './support/nodes';
 import { databaseUrl } from './support/services';
 import { ADMIN, createTestDatabase } from './support/test-app';
 
@@ -36,6 +37,8 @@ const allWatchers = new Set<Watcher>();
 
 class Watcher {
   readonly seen = new Map<number, number>();
+  /** When each task version (`id@version`) arrived, for latency. */
+  readonly arrivedAt = new Map<string, number>();
   readonly client: TandemClient;
 
   constructor(url: string, token: string, channel: string) {
@@ -43,6 +46,8 @@ class Watcher {
     allWatchers.add(this);
     this.client.on('task.moved', (envelope: EventEnvelope) => {
       this.seen.set(envelope.seq, (this.seen.get(envelope.seq) ?? 0) + 1);
+      const task = envelope.data as Task;
+      this.arrivedAt.set(`${task.id}@${task.version}`, Date.now());
     });
     this.ready = this.client.subscribe(channel).then((ack) => {
       if (!ack.ok) throw new Error(`subscribe refused: ${JSON.stringify(ack)}`);
@@ -153,6 +158,8 @@ describe('fault injection (real processes)', () => {
         RATE_LIMIT_HUMAN_PER_MINUTE: '0',
         RATE_LIMIT_AGENT_PER_MINUTE: '0',
         TANDEM_REDIS_PREFIX: `faults-${Date.now()}`,
+        // Low, so that the slow-consumer test overflows it within a hundred events.
+        SOCKET_MAX_BUFFERED_EVENTS: '20',
       },
     });
     db = new pg.Pool({ connectionString: dbUrl, max: 2 });
@@ -332,6 +339,153 @@ describe('fault injection (real processes)', () => {
       await refreshTasks();
       await expectAgreement(watchers, from);
       for (const watcher of watchers) watcher.close();
+    },
+    LONG,
+  );
+
+  /** The node's own figures from its Prometheus endpoint. */
+  const metric = async (base: string, name: string) => {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const line = text.split('\n').find((row) => row.startsWith(`${name} `));
+    return line ? Number(line.split(' ')[1]) : 0;
+  };
+
+  const p99 = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)];
+  };
+
+  it(
+    'a slow consumer (stops reading) neither delays the others past 2x their p99 nor grows the node without bound',
+    async () => {
+      const from = await headSeq();
+      const node = cluster.nodes[0];
+      const channel = `workflow:${workflowId}`;
+      // Heavy events (~50 KB each): a reader that stops fills the kernel's socket buffers after ~100 of them,
+      // and then the node's own write buffer for it grows with every event.
+      const heavy: Task[] = [];
+      for (let i = 0; i < 6; i += 1) {
+        const created = await api(node.url, 'POST', `/api/workflows/${workflowId}/tasks`, {
+          title: `heavy ${i}`,
+          status: 'pending',
+          description: 'x'.repeat(49_000),
+        });
+        expect(created.status).toBe(201);
+        heavy.push(created.body as unknown as Task);
+        createdVersion.set(created.body.id as string, created.body.version as number);
+      }
+      const readers = Array.from({ length: 3 }, () => new Watcher(node.url, token, channel));
+      await Promise.all(readers.map((r) => r.ready));
+
+      const samples = { rss: 0 };
+      /** Every 10th move: the node's peak RSS (the same probing in both phases). */
+      const probe = async () => {
+        samples.rss = Math.max(samples.rss, await metric(node.url, 'process_resident_memory_bytes'));
+      };
+      /** Moves the heavy tasks one after another; the p99 of send-to-arrival over every reader and event. */
+      const phase = async (moves: number) => {
+        const sentAt = new Map<string, number>();
+        for (let i = 0; i < moves; i += 1) {
+          const task = heavy[i % heavy.length];
+          const sent = Date.now();
+          expect(await move(node.url, task)).toBe(200);
+          sentAt.set(`${task.id}@${task.version}`, sent);
+          if (i % 10 === 0) await probe();
+          await sleep(10);
+        }
+        await until('readers to get the phase', () =>
+          readers.every((r) => [...sentAt.keys()].every((key) => r.arrivedAt.has(key))),
+        );
+        return p99(readers.flatMap((r) => [...sentAt].map(([key, sent]) => r.arrivedAt.get(key)! - sent)));
+      };
+
+      /** A subscriber on the same node that stops reading: its TCP socket is paused, nothing is consumed. */
+      const pausedSubscriber = async () => {
+        const slow = rawSocket(node.url, { token });
+        await connected(slow);
+        const ack = (await slow.timeout(5000).emitWithAck('subscribe', { channel })) as { ok: boolean };
+        expect(ack.ok).toBe(true);
+        (slow.io.engine.transport as unknown as { ws: { _socket: { pause(): void } } }).ws._socket.pause();
+        return slow;
+      };
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+      await phase(20); // warm-up
+      // Alternating rounds, compared by their medians: other load on the machine hits both sides alike.
+      const baselines: number[] = [];
+      const slowed: number[] = [];
+      const dropsBefore = await metric(node.url, 'tandem_slow_consumers_dropped_total');
+      let rssGrowth = 0;
+      for (let round = 0; round < 3; round += 1) {
+        samples.rss = 0;
+        baselines.push(await phase(120));
+        const rssBefore = samples.rss;
+        samples.rss = 0;
+        const slow = await pausedSubscriber();
+        slowed.push(await phase(120));
+        slow.close();
+        rssGrowth = Math.max(rssGrowth, samples.rss - rssBefore);
+      }
+      const dropped = (await metric(node.url, 'tandem_slow_consumers_dropped_total')) - dropsBefore;
+      const [baseline, slowPhase] = [median(baselines), median(slowed)];
+      // The node dropped the reader that stopped, instead of buffering for it until its ping timeout.
+      expect(dropped).toBe(3);
+      // Its memory stayed bounded: a few MB of buffers for the slow socket, not one copy of every event.
+      expect(rssGrowth).toBeLessThan(64 * 1024 * 1024);
+      // The others did not notice (2x, with a 25 ms floor so that timer noise on a busy machine does not count).
+      expect(slowPhase).toBeLessThanOrEqual(2 * Math.max(baseline, 25));
+      await refreshTasks();
+      await expectAgreement(readers, from);
+    },
+    LONG,
+  );
+
+  it(
+    'SIGTERM answers pending long-polls at once: a 60 s wait does not hold the shutdown',
+    async () => {
+      const victim = cluster.nodes[0];
+      const created = await api(victim.url, 'POST', '/api/agents', { name: `poller ${Date.now()}`, capabilities: [] });
+      expect(created.status).toBe(201);
+      const agent = created.body.agent as { id: string };
+      const workflow = await api(victim.url, 'GET', `/api/workflows/${workflowId}`);
+      const agentIds = [...(workflow.body.agentIds as string[]), agent.id];
+      expect((await api(victim.url, 'PUT', `/api/workflows/${workflowId}/agents`, { agentIds })).status).toBe(200);
+      const asAgent = { 'content-type': 'application/json', authorization: `Bearer ${created.body.apiKey as string}` };
+      const posted = await fetch(`${victim.url}/api/suggestions`, {
+        method: 'POST',
+        headers: { ...asAgent, 'idempotency-key': `poll-${Date.now()}` },
+        body: JSON.stringify({
+          taskId: tasks[0].id,
+          kind: 'task.update',
+          payload: { title: 'renamed by the poller' },
+          action: 'Rename',
+          confidence: 0.5,
+        }),
+      });
+      expect(posted.status).toBe(201);
+      const suggestion = (await posted.json()) as { id: string; status: string };
+      expect(suggestion.status).toBe('pending');
+
+      const poll = fetch(`${victim.url}/api/suggestions/${suggestion.id}?wait=60`, { headers: asAgent }).then(
+        async (response) => ({
+          status: response.status,
+          body: (await response.json()) as { status: string },
+          at: Date.now(),
+        }),
+      );
+      await sleep(500);
+      const signalled = Date.now();
+      const exitCode = await victim.stop('SIGTERM');
+      const exitedAfter = Date.now() - signalled;
+      const answer = await poll;
+      // The long-poll got the current state as soon as draining began (the client polls again elsewhere) ...
+      expect(answer.status).toBe(200);
+      expect(answer.body.status).toBe('pending');
+      expect(answer.at - signalled).toBeLessThan(3000);
+      // ... so the node did not wait for it: a clean exit, well within the 10 s budget.
+      expect(exitCode).toBe(0);
+      expect(exitedAfter).toBeLessThan(5000);
+      await victim.start();
     },
     LONG,
   );

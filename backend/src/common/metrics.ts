@@ -25,6 +25,13 @@ export const socketConnections = new Gauge({
   registers: [metricsRegistry],
 });
 
+/** Realtime: sockets dropped because they stopped reading and their write buffer passed the limit. */
+export const slowConsumersDropped = new Counter({
+  name: 'tandem_slow_consumers_dropped_total',
+  help: 'Sockets disconnected by this node because they stopped reading (write buffer over the limit)',
+  registers: [metricsRegistry],
+});
+
 /** Realtime: `eventsEmitted.inc({ type: envelope.type })` per event emitted to a channel. */
 export const eventsEmitted = new Counter({
   name: 'tandem_events_emitted_total',

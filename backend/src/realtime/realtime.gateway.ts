@@ -22,7 +22,13 @@ import {
 import { SESSION_COOKIE } from '../common/auth.guard';
 import type { Caller, RequestMeta } from '../common/caller';
 import { EventBus, type CommittedEntry } from '../common/event-bus';
-import { eventsEmitted, replayedEvents, replaysServed, socketConnections } from '../common/metrics';
+import {
+  eventsEmitted,
+  replayedEvents,
+  replaysServed,
+  slowConsumersDropped,
+  socketConnections,
+} from '../common/metrics';
 import { RateLimitService } from '../common/rate-limit';
 import { AuthService } from '../modules/auth/auth.service';
 import { ChannelAccess } from './channel-access.service';
@@ -56,6 +62,14 @@ function cookieValue(header: string | undefined, name: string): string | null {
   return null;
 }
 
+/**
+ * `SOCKET_MAX_BUFFERED_EVENTS` (2000, twice the replay bound): how many packets may wait in a socket's write
+ * buffer (it stopped reading and the kernel's buffers are full) before the node drops it.
+ */
+export function socketBufferLimit(env: NodeJS.ProcessEnv = process.env): number {
+  return Number(env.SOCKET_MAX_BUFFERED_EVENTS) || 2000;
+}
+
 const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /**
@@ -72,6 +86,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private draining = false;
   private lostEmits = 0;
   private stopListening: () => void = () => undefined;
+  private readonly bufferLimit = socketBufferLimit();
 
   constructor(
     private readonly auth: AuthService,
@@ -251,6 +266,24 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     socket.emit('event', envelope);
   }
 
+  /**
+   * A subscriber that stopped reading would otherwise hold every later event in this node's memory (until the
+   * ping timeout, ~45 s). Past the limit it is dropped without waiting for a drain that will not come; when it
+   * reads again it reconnects and replays what it missed with `since`.
+   */
+  private droppedAsSlow(socket: TandemSocket): boolean {
+    const conn = socket.conn;
+    // engine.io keeps the buffer private; it is the only measure of what the socket left unread.
+    const unread = (conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
+    if (unread <= this.bufferLimit) return false;
+    slowConsumersDropped.inc();
+    this.logger.warn(`dropping socket ${socket.id}: ${unread} packets unread`);
+    const transport = conn.transport as unknown as { socket?: { terminate?: () => void } };
+    conn.close(true);
+    transport.socket?.terminate?.();
+    return true;
+  }
+
   /** Delivers envelopes (from this node or another) to this node's subscribers. */
   private deliver(envelopes: EventEnvelope[]): void {
     const { adapter, sockets } = this.server.sockets;
@@ -258,7 +291,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       for (const id of adapter.rooms.get(envelope.channel) ?? []) {
         const socket = sockets.get(id);
         const subscription = socket?.data.subscriptions?.get(envelope.channel);
-        if (!socket || !subscription) continue;
+        if (!socket || !subscription || this.droppedAsSlow(socket)) continue;
         if (subscription.buffer) subscription.buffer.push(envelope);
         else this.send(socket, subscription, envelope);
       }

@@ -1,7 +1,8 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Suggestion } from '@tandem/shared';
 import { EventBus } from '../../common/event-bus';
+import { DrainState } from '../health/drain-state';
 import { SuggestionEntity } from './entities/suggestion.entity';
 import { toSuggestion } from './suggestion.mapper';
 
@@ -10,18 +11,23 @@ const POLL_MS = 1000;
 
 /**
  * Long-polls (`GET /api/suggestions/:id?wait=`): answers when the suggestion leaves `pending`, or when an approver
- * asks for changes, or when the wait is over. Local commits wake it at once through the EventBus.
+ * asks for changes, or when the wait is over. Local commits wake it at once through the EventBus. When the node
+ * starts draining, every long-poll answers at once with the current state (the client polls again, elsewhere),
+ * so a 60 s wait cannot hold a graceful shutdown.
  */
 @Injectable()
 export class SuggestionWaiter implements OnModuleDestroy {
   /** Suggestion id → the re-checks of the long-polls waiting on it. */
   private readonly waiting = new Map<string, Set<() => void>>();
-  private readonly finishers = new Set<() => void>();
+  /** Each waiting long-poll: answer after a fresh read (drain), or at once with what it has (close). */
+  private readonly open = new Set<{ answerNow: () => void; finish: () => void }>();
   private readonly unsubscribe: () => void;
+  private readonly stopDrainWatch: () => void;
 
   constructor(
     private readonly orm: MikroORM,
     bus: EventBus,
+    @Optional() private readonly drain?: DrainState,
   ) {
     this.unsubscribe = bus.onCommitted((committed) => {
       for (const { entry } of committed) {
@@ -29,9 +35,12 @@ export class SuggestionWaiter implements OnModuleDestroy {
         this.waiting.get(entry.entityId)?.forEach((recheck) => recheck());
       }
     });
+    this.stopDrainWatch = drain?.onDrain(() => this.answerAll()) ?? (() => undefined);
   }
 
   waitForDecision(initial: SuggestionEntity, waitMs: number): Promise<Suggestion> {
+    // Already draining: waiting would only hold the shutdown.
+    if (this.drain?.draining) waitMs = 0;
     const id = initial.id;
     const answered = (row: SuggestionEntity) =>
       row.status !== 'pending' || (row.changesRequested && row.version !== initial.version);
@@ -43,7 +52,7 @@ export class SuggestionWaiter implements OnModuleDestroy {
         done = true;
         clearInterval(poll);
         clearTimeout(timeout);
-        this.finishers.delete(finish);
+        this.open.delete(handle);
         const rechecks = this.waiting.get(id);
         rechecks?.delete(recheck);
         if (rechecks?.size === 0) this.waiting.delete(id);
@@ -61,9 +70,8 @@ export class SuggestionWaiter implements OnModuleDestroy {
           // A failed re-read (e.g. the database is briefly away) is retried by the next poll.
           .catch(() => undefined);
       };
-      const poll = setInterval(recheck, POLL_MS);
-      const timeout = setTimeout(() => {
-        // Answer with the freshest state we can read, even if still pending.
+      // Answers with the freshest state we can read, even if still pending.
+      const answerNow = () => {
         this.orm.em
           .fork()
           .findOne(SuggestionEntity, { id })
@@ -72,8 +80,11 @@ export class SuggestionWaiter implements OnModuleDestroy {
           })
           .catch(() => undefined)
           .finally(finish);
-      }, waitMs);
-      this.finishers.add(finish);
+      };
+      const poll = setInterval(recheck, POLL_MS);
+      const timeout = setTimeout(answerNow, waitMs);
+      const handle = { answerNow, finish };
+      this.open.add(handle);
       if (!this.waiting.has(id)) this.waiting.set(id, new Set());
       this.waiting.get(id)!.add(recheck);
       // The decision may have committed between the caller's read and this subscription.
@@ -81,9 +92,14 @@ export class SuggestionWaiter implements OnModuleDestroy {
     });
   }
 
-  /** On shutdown, answer every waiting long-poll with what it has, so the HTTP server can close at once. */
+  private answerAll(): void {
+    for (const { answerNow } of [...this.open]) answerNow();
+  }
+
+  /** On close (the database may be going too), answer every long-poll left with what it has. */
   onModuleDestroy(): void {
     this.unsubscribe();
-    [...this.finishers].forEach((finish) => finish());
+    this.stopDrainWatch();
+    for (const { finish } of [...this.open]) finish();
   }
 }
