@@ -56,12 +56,20 @@ export class TasksService {
   /** The API shape, with `pendingSuggestions` counted from the suggestions table in one query. */
   async serialize(em: EntityManager, tasks: TaskEntity[]): Promise<Task[]> {
     if (tasks.length === 0) return [];
+    const pending = await this.pendingCounts(em, 'task_id in (?)', [tasks.map((task) => task.id)]);
+    return this.withCounts(tasks, pending);
+  }
+
+  /** Pending suggestions per task, where `where` selects the suggestions to count. */
+  private async pendingCounts(em: EntityManager, where: string, params: unknown[]): Promise<Map<string, number>> {
     const rows = await em.execute<{ task_id: string; pending: string }[]>(
-      `select task_id, count(*) as pending from suggestions
-        where status = 'pending' and task_id in (?) group by task_id`,
-      [tasks.map((task) => task.id)],
+      `select task_id, count(*) as pending from suggestions where status = 'pending' and ${where} group by task_id`,
+      params,
     );
-    const pending = new Map(rows.map((row) => [row.task_id, Number(row.pending)]));
+    return new Map(rows.map((row) => [row.task_id, Number(row.pending)]));
+  }
+
+  private withCounts(tasks: TaskEntity[], pending: Map<string, number>): Task[] {
     const now = new Date();
     return tasks.map((task) => toTask(task, pending.get(task.id) ?? 0, now));
   }
@@ -75,14 +83,20 @@ export class TasksService {
     const em = this.orm.em.fork();
     if (!(await em.count(WorkflowEntity, { id: workflowId }))) throw AppError.notFound('workflow', workflowId);
     await this.access.assertCanAct(em, caller, meta, workflowId);
-    const rows = await em.find(
-      TaskEntity,
-      { workflow: workflowId, deletedAt: null },
-      { orderBy: { rank: 'asc', id: 'asc' } },
-    );
+    // Read-only: plain rows (property names, no entity hydration or tracking: thousands of entities cost far more
+    // than the query), and the pending counts by workflow rather than by a list of every task id.
+    const [rows, pending] = await Promise.all([
+      em
+        .createQueryBuilder(TaskEntity)
+        .select('*')
+        .where({ workflow: workflowId, deletedAt: null })
+        .orderBy({ rank: 'asc', id: 'asc' })
+        .execute<TaskEntity[]>('all', true),
+      this.pendingCounts(em, 'workflow_id = ?', [workflowId]),
+    ]);
     const column = (task: TaskEntity) => TASK_STATUSES.indexOf(task.status);
     rows.sort((a, b) => column(a) - column(b));
-    return { items: await this.serialize(em, rows), nextCursor: null };
+    return { items: this.withCounts(rows, pending), nextCursor: null };
   }
 
   async get(caller: Caller, meta: RequestMeta, id: string): Promise<Task> {
