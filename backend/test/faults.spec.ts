@@ -163,6 +163,9 @@ describe('fault injection (real processes)', () => {
       },
     });
     db = new pg.Pool({ connectionString: dbUrl, max: 2 });
+    // pg_terminate_backend below also ends this pool's idle connection: the pool replaces it (an 'error' event
+    // without a listener would be thrown into whichever test file this jest worker runs at that moment).
+    db.on('error', () => undefined);
     const login = await fetch(`${cluster.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
