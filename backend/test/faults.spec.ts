@@ -265,10 +265,12 @@ describe('fault injection (real processes)', () => {
         const survivor = cluster.nodes.find((node) => node !== victim)!;
         for (const watcher of watchers) watcher.client.connect({ url: survivor.url });
       }
-      // A request racing the node's exit may fail at the client (reset connection): clients retry.
+      // A request racing the node's exit may fail at the client (reset connection), and nginx answers a POST
+      // sent on a kept-alive connection to the gone node with 502 (it never replays non-idempotent requests)
+      // until it has marked that node failed (fail_timeout 5 s): clients retry for up to ~10 s.
       for (let i = 5; i < 10; i += 1) {
         let status = await move(cluster.url, tasks[i]);
-        for (let retry = 0; retry < 10 && (status === 0 || status === 502); retry += 1) {
+        for (let retry = 0; retry < 30 && (status === 0 || status === 502); retry += 1) {
           await sleep(300);
           await refreshTasks();
           status = await move(cluster.url, tasks[i]);

@@ -142,5 +142,6 @@ describe('graceful shutdown', () => {
     await expect(shutdown).resolves.toBe(true);
     expect(Date.now() - started).toBeLessThan(10_000);
     // The app is closed; its database goes with the run's global teardown.
+    await t.close({ appClosed: true });
   });
 });

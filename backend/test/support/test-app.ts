@@ -25,7 +25,8 @@ export interface TestApp {
   /** Audit entries after `seq`, in order. */
   auditAfter(seq: number): Promise<AuditEntry[]>;
   lastSeq(): Promise<number>;
-  close(): Promise<void>;
+  /** Closes the app (unless a test already shut it down), the test's pool, and its own database. */
+  close(options?: { appClosed?: boolean }): Promise<void>;
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -52,6 +53,9 @@ export async function startTestApp(
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const http = request(baseUrl);
   const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // An idle client ended from outside (pg_terminate_backend, DROP DATABASE ... WITH (FORCE)) must not crash the
+  // worker; a query on a dead client still fails loudly.
+  pool.on('error', () => undefined);
   const login = async (email: string, password: string) => {
     const response = await http.post('/api/auth/login').send({ email, password }).expect(200);
     return response.body as { token: string; user: { id: string } };
@@ -116,8 +120,8 @@ export async function startTestApp(
       const [row] = await sql<{ seq: string | null }>('select max(seq) as seq from audit_log');
       return Number(row?.seq ?? 0);
     },
-    async close() {
-      await app.close();
+    async close({ appClosed = false } = {}) {
+      if (!appClosed) await app.close();
       await pool.end();
       if (!options.database) await adminQuery(`drop database if exists ${database} with (force)`);
     },
