@@ -8,10 +8,11 @@ import type {
   SubscribeAck,
 } from '../events.js';
 import type { AuditAction } from '../vocabulary.js';
-import type { Suggestion } from '../entities.js';
+import type { Suggestion, Task } from '../entities.js';
 import { RestClient, type RestClientOptions } from './rest-client.js';
 import {
   isSettled,
+  isTransient,
   toDecision,
   withRetries,
   type SuggestionDecision,
@@ -230,6 +231,38 @@ export class TandemClient extends RestClient {
           finish(() => reject(error instanceof Error ? error : new Error(String(error))));
       });
     });
+  }
+
+  /**
+   * Claims a task and renews the lease at half its TTL for as long as this agent runs (the claim's heartbeat): if
+   * the agent dies the renewals stop and the lease runs out by itself. Renewing stops by itself when the claim is
+   * lost for good (a human broke it, the task finished or was deleted); `release()` stops it and releases.
+   */
+  async holdClaim(taskId: string, options: { ttlSeconds?: number; onLost?: (error: Error) => void } = {}) {
+    const ttlSeconds = options.ttlSeconds ?? 60;
+    let task = await this.claimTask(taskId, { ttlSeconds });
+    const timer = setInterval(() => {
+      this.claimTask(taskId, { ttlSeconds }).then(
+        (renewed) => (task = renewed),
+        (error: unknown) => {
+          if (isTransient(error)) return;
+          clearInterval(timer);
+          options.onLost?.(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    }, ttlSeconds * 500);
+    // In Node, the renewals alone do not keep an agent process alive.
+    (timer as { unref?: () => void }).unref?.();
+    return {
+      get task(): Task {
+        return task;
+      },
+      release: async (): Promise<Task> => {
+        clearInterval(timer);
+        task = await this.releaseTask(taskId);
+        return task;
+      },
+    };
   }
 
   private setState(state: ConnectionState) {

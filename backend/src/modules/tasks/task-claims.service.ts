@@ -3,7 +3,7 @@ import type { Task } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { WritePath } from '../audit/write-path.service';
-import { activeClaim, taskChanges, toTask } from './task.mapper';
+import { activeClaim, FINISHED, taskChanges, toTask } from './task.mapper';
 import { TasksService } from './tasks.service';
 
 /**
@@ -23,6 +23,11 @@ export class TaskClaimsService {
     return this.writes.run(caller, meta, async (tx) => {
       const task = await this.tasks.lockForWrite(tx, id);
       await this.tasks.assertNotClaimedByOther(tx, task);
+      if (FINISHED.includes(task.status)) {
+        throw new AppError(ErrorCode.NotApplicable, `The task is ${task.status}: there is nothing left to claim`, {
+          current: (await this.tasks.serialize(tx.em, [task]))[0],
+        });
+      }
       const now = new Date();
       const renewed = activeClaim(task, now);
       const before = toTask(task, 0, now);

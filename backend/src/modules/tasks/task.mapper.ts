@@ -1,7 +1,7 @@
 import type { Changes, Task, TaskStatus } from '@tandem/shared';
 import type { TaskEntity } from './entities/task.entity';
 
-const FINISHED: readonly TaskStatus[] = ['completed', 'failed'];
+export const FINISHED: readonly TaskStatus[] = ['completed', 'failed'];
 
 /** A claim counts only while its lease runs: an expired one is free without anyone clearing it. */
 export function activeClaim(task: TaskEntity, now: Date): boolean {
