@@ -122,4 +122,18 @@ describe('the board when the connection drops, and over a soft WIP limit', () =>
     expect(await notice.textContent()).toMatch(/soft limit/);
     expect(a.problems).toEqual([]);
   });
+
+  it('shows who holds a claim on a card, and until when, live', async () => {
+    const agent = await t.agent([workflowId], 'Claimy');
+    const task = await createTask('Claimed live');
+    await a.page.goto(`${t.url}/workflows/${workflowId}`);
+    await a.page.waitForSelector(cardIn('pending', task.id));
+    await t.http.post(`/api/tasks/${task.id}/claim`).set(bearer(agent.key)).send({ ttlSeconds: 600 }).expect(200);
+    const claim = a.page.locator(`${cardIn('pending', task.id)} .claim`);
+    await claim.waitFor({ timeout: LIVE_TIMEOUT });
+    expect(await claim.textContent()).toMatch(/Claimy until/);
+    await t.http.delete(`/api/tasks/${task.id}/claim`).set(bearer(t.adminToken)).expect(200);
+    await claim.waitFor({ state: 'detached', timeout: LIVE_TIMEOUT });
+    expect(a.problems).toEqual([]);
+  });
 });

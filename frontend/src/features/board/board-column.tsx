@@ -71,7 +71,7 @@ export const BoardColumn = memo(function BoardColumn({
           <TaskCard
             key={task.id}
             task={task}
-            agent={task.agentId ? agents.get(task.agentId) : undefined}
+            agents={agents}
             canDrag={canDrag}
             movedLive={movedLive.has(task.id)}
             onOpen={onOpen}

@@ -177,7 +177,7 @@ export function BoardView() {
               {active ? (
                 <div className="task-card overlay">
                   <span className="card-body">
-                    <CardFace task={active} agent={active.agentId ? agentsById.get(active.agentId) : undefined} />
+                    <CardFace task={active} agents={agentsById} />
                   </span>
                 </div>
               ) : null}

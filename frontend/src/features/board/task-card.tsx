@@ -3,26 +3,34 @@
 import { useDraggable, useDroppable } from '@dnd-kit/core';
 import { memo } from 'react';
 import type { Agent, Task } from '@tandem/shared';
-import { formatDate } from '@/lib/format';
+import { formatDate, formatTime } from '@/lib/format';
 
 export const CARD_HEIGHT = 112; // px including the gap; the column virtualizes by this fixed height
 
 interface CardProps {
   task: Task;
-  agent: Agent | undefined;
+  /** Every agent by id: the card shows its assignee and the holder of its claim. */
+  agents: Map<string, Agent>;
   canDrag: boolean;
   movedLive: boolean;
   onOpen: (taskId: string) => void;
 }
 
 /** The card's face, shared by the board and the drag overlay. */
-export function CardFace({ task, agent }: { task: Task; agent: Agent | undefined }) {
+export function CardFace({ task, agents }: { task: Task; agents: Map<string, Agent> }) {
+  const agent = task.agentId ? agents.get(task.agentId) : undefined;
+  const claimer = task.claimedBy ? (agents.get(task.claimedBy)?.name ?? 'an agent') : null;
   const overdue = task.dueDate && task.status !== 'completed' && new Date(task.dueDate) < new Date();
   return (
     <>
       <span className="card-meta">
         <span className={`priority priority-${task.priority}`}>{task.priority}</span>
         {task.dueDate && <span className={overdue ? 'due overdue' : 'due'}>due {formatDate(task.dueDate)}</span>}
+        {claimer && task.claimExpiresAt && (
+          <span className="claim" title={`Claimed by ${claimer} until ${formatTime(task.claimExpiresAt)}`}>
+            🔒 {claimer} until {formatTime(task.claimExpiresAt)}
+          </span>
+        )}
         {task.pendingSuggestions > 0 && (
           <span className="badge" title="Pending suggestions">
             {task.pendingSuggestions} pending
@@ -48,7 +56,7 @@ export function CardFace({ task, agent }: { task: Task; agent: Agent | undefined
   );
 }
 
-function TaskCardInner({ task, agent, canDrag, movedLive, onOpen }: CardProps) {
+function TaskCardInner({ task, agents, canDrag, movedLive, onOpen }: CardProps) {
   const drag = useDraggable({ id: task.id, data: { type: 'card', status: task.status }, disabled: !canDrag });
   const drop = useDroppable({ id: `card:${task.id}`, data: { type: 'card', status: task.status, taskId: task.id } });
   const classes = ['task-card', drag.isDragging && 'dragging', drop.isOver && 'drop-over', movedLive && 'moved-live'];
@@ -73,7 +81,7 @@ function TaskCardInner({ task, agent, canDrag, movedLive, onOpen }: CardProps) {
         </button>
       )}
       <button type="button" className="card-body" onClick={() => onOpen(task.id)}>
-        <CardFace task={task} agent={agent} />
+        <CardFace task={task} agents={agents} />
       </button>
     </div>
   );
