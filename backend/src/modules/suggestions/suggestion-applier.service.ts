@@ -8,7 +8,8 @@ import { CommentsService } from '../comments/comments.service';
 import { TaskEntity } from '../tasks/entities/task.entity';
 import { TasksService } from '../tasks/tasks.service';
 import { WorkflowEntity } from '../workflows/entities/workflow.entity';
-import type { CommentPayload, TaskFieldsPayload, TaskMovePayload } from './dto/suggestion-payloads';
+import type { TaskPlacementDto } from '../tasks/dto/task.dto';
+import type { CommentPayload, TaskFieldsPayload } from './dto/suggestion-payloads';
 import type { SuggestionEntity } from './entities/suggestion.entity';
 
 const notApplicable = (reason: string) => new AppError(ErrorCode.NotApplicable, reason, { details: { reason } });
@@ -49,7 +50,7 @@ export class SuggestionApplier {
         }
         case 'task.move': {
           const task = await this.unchangedTask(tx, suggestion);
-          const move = suggestion.payload as unknown as TaskMovePayload;
+          const move = suggestion.payload as unknown as TaskPlacementDto;
           await this.assertNeighbours(tx, task, move);
           const target = { status: move.status, beforeId: move.beforeId ?? null, afterId: move.afterId ?? null };
           await this.tasks.moveInTx(tx, task.id, target, task.version, context);
@@ -103,7 +104,7 @@ export class SuggestionApplier {
     return task;
   }
 
-  private async assertNeighbours(tx: WriteTx, task: TaskEntity, move: TaskMovePayload): Promise<void> {
+  private async assertNeighbours(tx: WriteTx, task: TaskEntity, move: TaskPlacementDto): Promise<void> {
     for (const id of [move.beforeId, move.afterId]) {
       if (!id) continue;
       const neighbour = await tx.em.findOne(TaskEntity, { id });

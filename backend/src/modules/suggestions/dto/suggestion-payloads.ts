@@ -1,17 +1,8 @@
 import { plainToInstance } from 'class-transformer';
-import {
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  MinLength,
-  validate,
-  type ValidationError,
-} from 'class-validator';
-import { TASK_STATUSES, type FieldError, type SuggestionKind, type TaskStatus } from '@tandem/shared';
+import { IsOptional, IsString, IsUUID, MaxLength, MinLength, validate, type ValidationError } from 'class-validator';
+import type { FieldError, SuggestionKind } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../../common/app-error';
-import { CreateTaskDto, TaskDetailsDto, TITLE_MAX } from '../../tasks/dto/task.dto';
+import { CreateTaskDto, TaskDetailsDto, TaskPlacementDto, TITLE_MAX } from '../../tasks/dto/task.dto';
 
 /** `task.update`: a patch of the fields PATCH /api/tasks/:id takes (without the version). */
 export class TaskFieldsPayload extends TaskDetailsDto {
@@ -20,20 +11,6 @@ export class TaskFieldsPayload extends TaskDetailsDto {
   @MinLength(1)
   @MaxLength(TITLE_MAX)
   title?: string;
-}
-
-/** `task.move`: the column and the neighbours, as POST /api/tasks/:id/move takes them (without the version). */
-export class TaskMovePayload {
-  @IsIn(TASK_STATUSES)
-  status!: TaskStatus;
-
-  @IsOptional()
-  @IsUUID()
-  beforeId?: string | null;
-
-  @IsOptional()
-  @IsUUID()
-  afterId?: string | null;
 }
 
 /** `comment`: the comment the agent wants to post. */
@@ -52,7 +29,7 @@ export class CommentPayload {
 const PAYLOAD_CLASSES: Record<Exclude<SuggestionKind, 'custom'>, new () => object> = {
   'task.update': TaskFieldsPayload,
   'task.create': CreateTaskDto,
-  'task.move': TaskMovePayload,
+  'task.move': TaskPlacementDto,
   comment: CommentPayload,
 };
 

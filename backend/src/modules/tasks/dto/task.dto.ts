@@ -89,11 +89,12 @@ export class UpdateTaskDto extends TaskDetailsDto implements UpdateTaskRequest {
 }
 
 /**
- * Moves a task to `status`, between two neighbours as the client sees them. `beforeId` is the task that will sit
+ * Where a task goes: `status`, between two neighbours as the client sees them. `beforeId` is the task that will sit
  * just ABOVE the moved one, `afterId` the one just BELOW. With one neighbour, the task lands right next to it in
  * the full column (so a move in a filtered view is placed correctly among hidden cards); with none, at the end.
+ * Also the payload of a `task.move` suggestion.
  */
-export class MoveTaskDto implements MoveTaskRequest {
+export class TaskPlacementDto {
   @IsIn(TASK_STATUSES)
   status!: TaskStatus;
 
@@ -104,7 +105,9 @@ export class MoveTaskDto implements MoveTaskRequest {
   @IsOptional()
   @IsUUID()
   afterId?: string | null;
+}
 
+export class MoveTaskDto extends TaskPlacementDto implements MoveTaskRequest {
   @IsInt()
   @Min(1)
   version!: number;
