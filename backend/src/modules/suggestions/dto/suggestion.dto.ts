@@ -1,3 +1,4 @@
+import { PartialType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsIn,
@@ -57,28 +58,10 @@ export class CreateSuggestionDto implements CreateSuggestionRequest {
   confidence!: number;
 }
 
-export class ReviseSuggestionDto implements ReviseSuggestionRequest {
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(500)
-  action?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(20000)
-  reasoning?: string;
-
-  @IsOptional()
-  @IsObject()
-  payload?: Record<string, unknown>;
-
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @Min(0)
-  @Max(1)
-  confidence?: number;
-}
+/** A new revision: any of the content fields of the original post. */
+export class ReviseSuggestionDto
+  extends PartialType(PickType(CreateSuggestionDto, ['action', 'reasoning', 'payload', 'confidence'] as const))
+  implements ReviseSuggestionRequest {}
 
 export class DecideSuggestionDto implements DecideSuggestionRequest {
   @IsIn(DECISIONS)
