@@ -218,6 +218,13 @@ export class RestClient {
   claimTask(id: string, body: { ttlSeconds?: number } = {}): Promise<Task> {
     return this.json('POST', path`/api/tasks/${id}/claim`, { body });
   }
+  /** The task's own audit entries, newest first (`order: 'asc'` for oldest first), paged by seq. */
+  taskHistory(
+    id: string,
+    query: { limit?: number; cursor?: string; order?: 'asc' | 'desc' } = {},
+  ): Promise<Page<AuditEntry>> {
+    return this.json('GET', path`/api/tasks/${id}/history`, { query: { ...query } });
+  }
   releaseTask(id: string): Promise<Task> {
     return this.json('DELETE', path`/api/tasks/${id}/claim`);
   }

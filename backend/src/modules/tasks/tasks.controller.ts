@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Page, Task } from '@tandem/shared';
+import type { AuditEntry, Page, Task } from '@tandem/shared';
 import type { Response } from 'express';
 import { Access, CurrentCaller, Meta } from '../../common/access.decorator';
 import type { Caller, RequestMeta } from '../../common/caller';
@@ -12,6 +12,7 @@ import {
   DeleteTaskDto,
   DeleteTaskQueryDto,
   MoveTaskDto,
+  TaskHistoryQueryDto,
   UpdateTaskDto,
 } from './dto/task.dto';
 import { TaskClaimsService } from './task-claims.service';
@@ -59,6 +60,18 @@ export class TasksController {
   @Get('tasks/:id')
   get(@CurrentCaller() caller: Caller, @Meta() meta: RequestMeta, @Param('id', UuidParamPipe) id: string) {
     return this.tasks.get(caller, meta, id);
+  }
+
+  /** The task's history from the audit log, for anyone who may see the task (the whole log is for admins). */
+  @Access({ role: 'viewer', agents: true })
+  @Get('tasks/:id/history')
+  history(
+    @CurrentCaller() caller: Caller,
+    @Meta() meta: RequestMeta,
+    @Param('id', UuidParamPipe) id: string,
+    @Query() query: TaskHistoryQueryDto,
+  ): Promise<Page<AuditEntry>> {
+    return this.tasks.history(caller, meta, id, query);
   }
 
   @Access({ role: 'member', agents: true })

@@ -1,14 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
-import { TASK_STATUSES, type CreateTaskRequest, type Page, type Task, type UpdateTaskRequest } from '@tandem/shared';
+import {
+  TASK_STATUSES,
+  type AuditEntry,
+  type CreateTaskRequest,
+  type Page,
+  type Task,
+  type UpdateTaskRequest,
+} from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { applyPatch, creationChanges } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { AgentEntity } from '../agents/entities/agent.entity';
+import { AuditQueryService } from '../audit/audit-query.service';
 import { WritePath, type WriteTx } from '../audit/write-path.service';
 import { UserEntity } from '../users/entities/user.entity';
 import { WorkflowEntity } from '../workflows/entities/workflow.entity';
 import { WorkflowAccess } from '../workflows/workflow-access.service';
+import type { TaskHistoryQueryDto } from './dto/task.dto';
 import { TaskEntity } from './entities/task.entity';
 import { activeClaim, enterStatus, taskChanges, toTask } from './task.mapper';
 import { checkWipLimit, findSlot, fitsSlot, lockBoard, rankIn, type TaskPlacement } from './task-placement';
@@ -51,6 +60,7 @@ export class TasksService {
     private readonly orm: MikroORM,
     private readonly writes: WritePath,
     private readonly access: WorkflowAccess,
+    private readonly auditQuery: AuditQueryService,
   ) {}
 
   /** The API shape, with `pendingSuggestions` counted from the suggestions table in one query. */
@@ -105,6 +115,12 @@ export class TasksService {
     if (!task) throw AppError.notFound('task', id);
     await this.access.assertCanAct(em, caller, meta, task.workflow);
     return this.one(em, task);
+  }
+
+  /** The task's own history: its audit entries, newest first, for everyone who may see the task. */
+  async history(caller: Caller, meta: RequestMeta, id: string, page: TaskHistoryQueryDto): Promise<Page<AuditEntry>> {
+    await this.get(caller, meta, id);
+    return this.auditQuery.search({ ...page, entityType: 'task', entityId: id, outcome: 'success' });
   }
 
   /** Locks a live task for this transaction and checks the caller may act on its workflow. */

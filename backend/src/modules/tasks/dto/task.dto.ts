@@ -1,3 +1,5 @@
+import { PickType } from '@nestjs/swagger';
+import { AuditQueryDto } from '../../audit/dto/audit-query.dto';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -138,3 +140,6 @@ export class ClaimTaskDto implements ClaimTaskRequest {
   @Max(24 * 3600)
   ttlSeconds?: number;
 }
+
+/** `GET /api/tasks/:id/history`: the audit log's paging (seq cursor, either direction; newest first by default). */
+export class TaskHistoryQueryDto extends PickType(AuditQueryDto, ['limit', 'cursor', 'order'] as const) {}
