@@ -139,6 +139,23 @@ describe('fault injection (real processes)', () => {
     expect(verify.body).toMatchObject({ ok: true });
   };
 
+  type Node = (typeof cluster.nodes)[number];
+
+  /** Without nginx in front, clients of a lost node reconnect to the survivor directly. */
+  const failOver = (watchers: Watcher[], victim: Node) => {
+    if (cluster.nginx) return;
+    const survivor = cluster.nodes.find((node) => node !== victim)!;
+    for (const watcher of watchers) watcher.client.connect({ url: survivor.url });
+  };
+
+  /** After a node loss: everything agrees; then the watchers go and the node comes back for the next test. */
+  const agreeAndRestart = async (watchers: Watcher[], from: number, victim: Node) => {
+    await refreshTasks();
+    await expectAgreement(watchers, from);
+    for (const watcher of watchers) watcher.close();
+    await victim.start();
+  };
+
   beforeAll(async () => {
     // The nodes run the compiled server: build it from the current sources (tsc emits even on type errors
     // elsewhere; the type check is lint's job).
@@ -232,17 +249,10 @@ describe('fault injection (real processes)', () => {
         }
       })();
       await writer;
-      if (!cluster.nginx) {
-        // No nginx here: clients reconnect to the surviving node directly.
-        const survivor = cluster.nodes.find((node) => node !== victim)!;
-        for (const watcher of watchers) watcher.client.connect({ url: survivor.url });
-      }
+      failOver(watchers, victim);
       // A request caught by the kill fails (502/503 or a reset), never half-applied; the rest succeed.
       expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(35);
-      await refreshTasks();
-      await expectAgreement(watchers, from);
-      for (const watcher of watchers) watcher.close();
-      await victim.start();
+      await agreeAndRestart(watchers, from, victim);
     },
     LONG,
   );
@@ -261,10 +271,7 @@ describe('fault injection (real processes)', () => {
       const exitCode = await victim.stop('SIGTERM');
       expect(exitCode).toBe(0);
       expect(Date.now() - started).toBeLessThan(10_000);
-      if (!cluster.nginx) {
-        const survivor = cluster.nodes.find((node) => node !== victim)!;
-        for (const watcher of watchers) watcher.client.connect({ url: survivor.url });
-      }
+      failOver(watchers, victim);
       // A request racing the node's exit may fail at the client (reset connection), and nginx answers a POST
       // sent on a kept-alive connection to the gone node with 502 (it never replays non-idempotent requests)
       // until it has marked that node failed (fail_timeout 5 s): clients retry for up to ~10 s.
@@ -277,10 +284,7 @@ describe('fault injection (real processes)', () => {
         }
         expect(status).toBe(200);
       }
-      await refreshTasks();
-      await expectAgreement(watchers, from);
-      for (const watcher of watchers) watcher.close();
-      await victim.start();
+      await agreeAndRestart(watchers, from, victim);
     },
     LONG,
   );

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
-import type { Comment, CommentAuthor, CreateCommentRequest, Page, UpdateCommentRequest } from '@tandem/shared';
+import type { Changes, Comment, CommentAuthor, CreateCommentRequest, Page, UpdateCommentRequest } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { AuditService } from '../audit/audit.service';
@@ -87,6 +87,27 @@ export class CommentsService {
   }
 
   /** Locks a live comment the caller wrote; anyone else gets 403 (audited). */
+  /** Flushes an edit or a tombstone and queues its audit entry. */
+  private async recorded(
+    tx: WriteTx,
+    comment: CommentEntity,
+    action: 'comment.edited' | 'comment.deleted',
+    changes: Changes,
+  ): Promise<Comment> {
+    await tx.em.flush();
+    const data = toComment(comment);
+    tx.record({
+      action,
+      entityType: 'comment',
+      entityId: comment.id,
+      workflowId: comment.workflow,
+      changes,
+      context: { taskId: comment.task },
+      data,
+    });
+    return data;
+  }
+
   private async lockOwn(tx: WriteTx, id: string): Promise<CommentEntity> {
     const comment = await tx.lock(CommentEntity, id, 'comment');
     await this.access.assertCanAct(tx.em, tx.caller, tx.meta, comment.workflow);
@@ -112,18 +133,7 @@ export class CommentsService {
       const before = comment.body;
       comment.body = input.body;
       comment.editedAt = new Date();
-      await tx.em.flush();
-      const edited = toComment(comment);
-      tx.record({
-        action: 'comment.edited',
-        entityType: 'comment',
-        entityId: id,
-        workflowId: comment.workflow,
-        changes: { body: [before, edited.body] },
-        context: { taskId: comment.task },
-        data: edited,
-      });
-      return edited;
+      return this.recorded(tx, comment, 'comment.edited', { body: [before, comment.body] });
     });
   }
 
@@ -135,18 +145,10 @@ export class CommentsService {
       const before = comment.body;
       comment.body = '';
       comment.deletedAt = new Date();
-      await tx.em.flush();
-      const deleted = toComment(comment);
-      tx.record({
-        action: 'comment.deleted',
-        entityType: 'comment',
-        entityId: id,
-        workflowId: comment.workflow,
-        changes: { body: [before, ''], deletedAt: [null, deleted.deletedAt] },
-        context: { taskId: comment.task },
-        data: deleted,
+      return this.recorded(tx, comment, 'comment.deleted', {
+        body: [before, ''],
+        deletedAt: [null, comment.deletedAt.toISOString()],
       });
-      return deleted;
     });
   }
 }

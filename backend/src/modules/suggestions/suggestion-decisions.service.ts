@@ -12,7 +12,7 @@ import type { DecideSuggestionDto } from './dto/suggestion.dto';
 import { validatePayload } from './dto/suggestion-payloads';
 import { SuggestionEntity } from './entities/suggestion.entity';
 import { SuggestionApplier } from './suggestion-applier.service';
-import { toSuggestion } from './suggestion.mapper';
+import { suggestionDraft, toSuggestion } from './suggestion.mapper';
 
 /** 409 for anything but a pending suggestion, saying who decided what and when. */
 export function assertPending(suggestion: SuggestionEntity): void {
@@ -180,10 +180,12 @@ export class SuggestionDecisions {
       );
     }
     const changes = applyPatch(suggestion, { ...edit, approvals });
-    this.record(tx, suggestion, 'suggestion.approval_added', changes, {
-      ...context,
-      approvalsNeeded: policy.requiredApprovals,
-    });
+    tx.record(
+      suggestionDraft(suggestion, 'suggestion.approval_added', changes, {
+        ...context,
+        approvalsNeeded: policy.requiredApprovals,
+      }),
+    );
     return toSuggestion(suggestion);
   }
 
@@ -205,7 +207,7 @@ export class SuggestionDecisions {
       decisionNote: note,
       changesRequested: false,
     });
-    this.record(tx, suggestion, 'suggestion.approved', changes, context);
+    tx.record(suggestionDraft(suggestion, 'suggestion.approved', changes, context));
     await this.applier.apply(tx, suggestion);
     return toSuggestion(suggestion);
   }
@@ -219,7 +221,7 @@ export class SuggestionDecisions {
       decisionNote: note,
       changesRequested: false,
     });
-    this.record(tx, suggestion, 'suggestion.rejected', changes, context);
+    tx.record(suggestionDraft(suggestion, 'suggestion.rejected', changes, context));
     return toSuggestion(suggestion);
   }
 
@@ -231,27 +233,8 @@ export class SuggestionDecisions {
     context: Record<string, unknown>,
   ) {
     const changes = applyPatch(suggestion, { changesRequested: true, decisionNote: note });
-    this.record(tx, suggestion, 'suggestion.changes_requested', changes, context);
+    tx.record(suggestionDraft(suggestion, 'suggestion.changes_requested', changes, context));
     return toSuggestion(suggestion);
-  }
-
-  private record(
-    tx: WriteTx,
-    suggestion: SuggestionEntity,
-    action:
-      'suggestion.approval_added' | 'suggestion.approved' | 'suggestion.rejected' | 'suggestion.changes_requested',
-    changes: ReturnType<typeof applyPatch>,
-    context: Record<string, unknown>,
-  ): void {
-    tx.record({
-      action,
-      entityType: 'suggestion',
-      entityId: suggestion.id,
-      workflowId: suggestion.workflow,
-      changes,
-      context,
-      data: () => toSuggestion(suggestion),
-    });
   }
 }
 

@@ -6,7 +6,7 @@ import { NO_REQUEST } from '../../common/caller';
 import { WritePath } from '../audit/write-path.service';
 import { SuggestionEntity } from './entities/suggestion.entity';
 import { systemFor } from './suggestion-decisions.service';
-import { toSuggestion } from './suggestion.mapper';
+import { suggestionDraft } from './suggestion.mapper';
 
 /** Held (per tick, transaction-scoped) by the one node that runs the suggestion scheduler. */
 const SCHEDULER_LOCK = 748_102_332;
@@ -113,15 +113,12 @@ export class SuggestionScheduler implements OnApplicationBootstrap, OnModuleDest
         : null;
       const changes = apply(suggestion);
       if (!changes) return 0;
-      tx.record({
-        action,
-        entityType: 'suggestion',
-        entityId: suggestion.id,
-        workflowId: suggestion.workflow,
-        changes,
-        context: { policy: { suggestionTtlSeconds: ttlSeconds }, expiresAt: suggestion.expiresAt?.toISOString() },
-        data: () => toSuggestion(suggestion),
-      });
+      tx.record(
+        suggestionDraft(suggestion, action, changes, {
+          policy: { suggestionTtlSeconds: ttlSeconds },
+          expiresAt: suggestion.expiresAt?.toISOString(),
+        }),
+      );
       return 1;
     });
   }

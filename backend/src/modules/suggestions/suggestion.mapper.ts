@@ -1,4 +1,5 @@
-import type { Suggestion } from '@tandem/shared';
+import type { AuditAction, Changes, Suggestion } from '@tandem/shared';
+import type { AuditDraft } from '../audit/audit.service';
 import type { SuggestionEntity } from './entities/suggestion.entity';
 
 export function toSuggestion(entity: SuggestionEntity): Suggestion {
@@ -29,5 +30,23 @@ export function toSuggestion(entity: SuggestionEntity): Suggestion {
     createdAt: entity.createdAt.toISOString(),
     updatedAt: entity.updatedAt.toISOString(),
     version: entity.version,
+  };
+}
+
+/** The audit entry of a change to a suggestion; `data` is read after flush, so it carries the new version. */
+export function suggestionDraft(
+  suggestion: SuggestionEntity,
+  action: AuditAction,
+  changes: Changes,
+  context: Record<string, unknown> = {},
+): AuditDraft {
+  return {
+    action,
+    entityType: 'suggestion',
+    entityId: suggestion.id,
+    workflowId: suggestion.workflow,
+    changes,
+    context,
+    data: () => toSuggestion(suggestion),
   };
 }

@@ -16,7 +16,7 @@ import { validatePayload } from './dto/suggestion-payloads';
 import { SuggestionEntity } from './entities/suggestion.entity';
 import { assertPending, SuggestionDecisions } from './suggestion-decisions.service';
 import { SuggestionWaiter } from './suggestion-waiter.service';
-import { toSuggestion } from './suggestion.mapper';
+import { suggestionDraft, toSuggestion } from './suggestion.mapper';
 
 /** Kinds that act on an existing task and so need `taskId`. */
 const KINDS_ON_A_TASK: ReadonlySet<SuggestionKind> = new Set(['task.update', 'task.move', 'comment']);
@@ -173,15 +173,9 @@ export class SuggestionsService {
           requestNote,
         ),
       ];
-      tx.record({
-        action: 'suggestion.revised',
-        entityType: 'suggestion',
-        entityId: suggestion.id,
-        workflowId: suggestion.workflow,
-        changes,
-        context: { revision: suggestion.revision, requestNote },
-        data: () => toSuggestion(suggestion),
-      });
+      tx.record(
+        suggestionDraft(suggestion, 'suggestion.revised', changes, { revision: suggestion.revision, requestNote }),
+      );
       return toSuggestion(suggestion);
     });
   }
@@ -197,14 +191,7 @@ export class SuggestionsService {
         decidedByName: caller.name,
         decidedAt: new Date(),
       });
-      tx.record({
-        action: 'suggestion.withdrawn',
-        entityType: 'suggestion',
-        entityId: suggestion.id,
-        workflowId: suggestion.workflow,
-        changes,
-        data: () => toSuggestion(suggestion),
-      });
+      tx.record(suggestionDraft(suggestion, 'suggestion.withdrawn', changes));
       return toSuggestion(suggestion);
     });
   }

@@ -1,5 +1,6 @@
+import { PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
 import type { AuditRetentionRequest } from '@tandem/shared';
 import { AuditFilterDto } from './audit-query.dto';
 
@@ -28,19 +29,7 @@ export class AuditRetentionDto implements AuditRetentionRequest {
   before!: string;
 }
 
-export class AuditOversightDto {
-  @IsOptional()
-  @IsISO8601()
-  from?: string;
-
-  @IsOptional()
-  @IsISO8601()
-  to?: string;
-
-  @IsOptional()
-  @IsUUID()
-  workflowId?: string;
-
+export class AuditOversightDto extends PickType(AuditFilterDto, ['from', 'to', 'workflowId'] as const) {
   /** An approval faster than this counts towards the rubber-stamp warning. */
   @IsOptional()
   @Type(() => Number)
