@@ -6,8 +6,8 @@
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY . .
-# npm install, not npm ci: the lock file omits optional per-platform binaries (see .ci/run).
-RUN npm install --no-audit --no-fund
+# npm ci installs exactly what the lock pins and fails when package.json and the lock drift apart.
+RUN npm ci --no-audit --no-fund
 # `npm run build` builds shared + backend (+ the frontend once its workspace defines a build script).
 RUN npm run build && npm run build -w frontend --if-present && mkdir -p frontend/out
 RUN npm prune --omit=dev --no-audit --no-fund
