@@ -35,6 +35,7 @@ import { ChannelAccess } from './channel-access.service';
 import { EventLog } from './event-log.service';
 import { PresenceService } from './presence.service';
 import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime.options';
+import { loadConfig } from '../config';
 
 /** One socket's subscription to one channel: what it was last sent, and live events held back during replay. */
 interface Subscription {
@@ -62,14 +63,6 @@ function cookieValue(header: string | undefined, name: string): string | null {
   return null;
 }
 
-/**
- * `SOCKET_MAX_BUFFERED_EVENTS` (2000, twice the replay bound): how many packets may wait in a socket's write
- * buffer (it stopped reading and the kernel's buffers are full) before the node drops it.
- */
-export function socketBufferLimit(env: NodeJS.ProcessEnv = process.env): number {
-  return Number(env.SOCKET_MAX_BUFFERED_EVENTS) || 2000;
-}
-
 const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /**
@@ -86,7 +79,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private draining = false;
   private lostEmits = 0;
   private stopListening: () => void = () => undefined;
-  private readonly bufferLimit = socketBufferLimit();
+  /** Packets that may wait in a socket's write buffer (it stopped reading) before the node drops it. */
+  private readonly bufferLimit = loadConfig().socketMaxBufferedEvents;
 
   constructor(
     private readonly auth: AuthService,
