@@ -7,6 +7,7 @@ import { applyPatch, creationChanges } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage } from '../../common/paging';
 import { AuditService } from '../audit/audit.service';
+import { AuthService } from '../auth/auth.service';
 import { WritePath } from '../audit/write-path.service';
 import { TaskEntity } from '../tasks/entities/task.entity';
 import { DEFAULT_POLICY, WorkflowEntity } from '../workflows/entities/workflow.entity';
@@ -32,6 +33,7 @@ export class SuggestionsService {
     private readonly access: WorkflowAccess,
     private readonly decisions: SuggestionDecisions,
     private readonly waiter: SuggestionWaiter,
+    private readonly auth: AuthService,
   ) {}
 
   /**
@@ -135,7 +137,11 @@ export class SuggestionsService {
     if (!suggestion) throw AppError.notFound('suggestion', id);
     await this.assertCanSee(caller, meta, suggestion);
     if (waitSeconds <= 0 || suggestion.status !== 'pending') return toSuggestion(suggestion);
-    return this.waiter.waitForDecision(suggestion, waitSeconds * 1000);
+    return this.waiter.waitForDecision(
+      suggestion,
+      waitSeconds * 1000,
+      async () => (await this.auth.refresh(caller)) !== null,
+    );
   }
 
   /** The owning agent's next revision: answers a request for changes (or improves a pending suggestion). */
