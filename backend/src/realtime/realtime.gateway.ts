@@ -168,8 +168,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       const reply = (result: { ok: boolean; error?: string }) => typeof ack === 'function' && ack(result);
       const { caller } = socket.data;
       const status = request?.status;
-      if (caller.type !== 'agent' || (status !== 'online' && status !== 'busy')) {
-        reply({ ok: false, error: 'only agents report a status: online or busy' });
+      if (caller.type !== 'agent' || (status !== 'online' && status !== 'busy' && status !== 'idle')) {
+        reply({ ok: false, error: 'only agents report a status: online, busy or idle' });
         return;
       }
       void this.withinBudget(socket).then(async (allowed) => {
