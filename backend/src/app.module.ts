@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { AuthGuard } from './common/auth.guard';
-import { RateLimitModule, rateLimitsFromEnv } from './common/rate-limit';
+import { RateLimitModule } from './common/rate-limit';
 import { loadConfig } from './config';
 import { ormConfig } from './mikro-orm.config';
 import { AgentsModule } from './modules/agents/agents.module';
@@ -45,7 +45,7 @@ export class AppModule {
         RateLimitModule.forRoot({
           redisUrl: options.redisUrl,
           prefix: loadConfig().redisPrefix,
-          limits: rateLimitsFromEnv(),
+          limits: loadConfig().rateLimits,
         }),
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],

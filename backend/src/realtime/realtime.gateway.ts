@@ -36,6 +36,7 @@ import { EventLog } from './event-log.service';
 import { PresenceService } from './presence.service';
 import { SocketAuthority } from './socket-authority.service';
 import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime.options';
+import { loadConfig } from '../config';
 
 /** One socket's subscription to one channel: what it was last sent, and live events held back during replay. */
 interface Subscription {
@@ -63,14 +64,6 @@ function cookieValue(header: string | undefined, name: string): string | null {
   return null;
 }
 
-/**
- * `SOCKET_MAX_BUFFERED_EVENTS` (2000, twice the replay bound): how many packets may wait in a socket's write
- * buffer (it stopped reading and the kernel's buffers are full) before the node drops it.
- */
-export function socketBufferLimit(env: NodeJS.ProcessEnv = process.env): number {
-  return Number(env.SOCKET_MAX_BUFFERED_EVENTS) || 2000;
-}
-
 const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /**
@@ -87,7 +80,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private draining = false;
   private lostEmits = 0;
   private stopListening: () => void = () => undefined;
-  private readonly bufferLimit = socketBufferLimit();
+  /** Packets that may wait in a socket's write buffer (it stopped reading) before the node drops it. */
+  private readonly bufferLimit = loadConfig().socketMaxBufferedEvents;
 
   constructor(
     private readonly auth: AuthService,
