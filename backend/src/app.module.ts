@@ -4,6 +4,7 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { AuthGuard } from './common/auth.guard';
 import { RateLimitModule } from './common/rate-limit';
 import { loadConfig } from './config';
+import { CoreModule } from './core/core.module';
 import { ormConfig } from './mikro-orm.config';
 import { AgentsModule } from './modules/agents/agents.module';
 import { AuditModule } from './modules/audit/audit.module';
@@ -32,6 +33,7 @@ export class AppModule {
           ...ormConfig(options.databaseUrl, 10, { role: loadConfig().dbRole }),
           registerRequestContext: false,
         }),
+        CoreModule,
         AuditModule,
         AuthModule,
         UsersModule,

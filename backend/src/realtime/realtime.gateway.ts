@@ -21,7 +21,7 @@ import {
 } from '@tandem/shared';
 import { SESSION_COOKIE } from '../common/auth.guard';
 import type { Caller, RequestMeta } from '../common/caller';
-import { EventBus, type CommittedEntry } from '../common/event-bus';
+import { EventBus, type CommittedEntry } from '../core/event-bus';
 import {
   eventsEmitted,
   replayedEvents,

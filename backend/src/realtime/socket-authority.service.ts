@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AccessRevoked, Channel, EphemeralEvent } from '@tandem/shared';
 import type { Caller } from '../common/caller';
-import { EventBus } from '../common/event-bus';
+import { EventBus } from '../core/event-bus';
 import { AuthService } from '../modules/auth/auth.service';
 import { accessSubjectsOf, type AccessSubjects } from './access-subjects';
 import { ChannelAccess } from './channel-access.service';

@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { AuditAction, Changes } from '@tandem/shared';
 import { applyPatch } from '../../common/changes';
 import { NO_REQUEST } from '../../common/caller';
-import { WritePath } from '../audit/write-path.service';
+import { WritePath } from '../../core/write-path.service';
 import { SuggestionEntity } from './entities/suggestion.entity';
 import { systemFor } from './suggestion-decisions.service';
 import { suggestionDraft } from './suggestion.mapper';
