@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { resolve } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import {
+  getMetadataStorage,
   IsEmail,
   IsIn,
   IsInt,
@@ -59,6 +60,15 @@ class Environment {
   @IsOptional() @IsIn(FLAG) TANDEM_SQL_DEBUG?: string;
   @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'TANDEM_URL must be an http(s):// URL' }) TANDEM_URL?: string;
 }
+
+/** The names of every variable Tandem reads (for checks that a deployment sets only known ones). */
+export const CONFIG_VARIABLES: readonly string[] = [
+  ...new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(Environment, '', true, false)
+      .map((rule) => rule.propertyName),
+  ),
+];
 
 /** Configuration by environment (DESIGN 9), validated as a whole. */
 export interface TandemConfig {
