@@ -25,7 +25,6 @@ export const entities = [
   AuditEntryEntity,
 ];
 
-
 /**
  * `role`: the database role the app's transactions run as (`SET ROLE` on every new pooled connection), so the
  * app has only the privileges the audit migration gives `tandem_app` (no UPDATE/DELETE/TRUNCATE on audit_log).
