@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { AuthModule } from '../auth/auth.module';
 import { CommentsModule } from '../comments/comments.module';
 import { TasksModule } from '../tasks/tasks.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
@@ -13,7 +14,7 @@ import { SuggestionsService } from './suggestions.service';
 import { SuggestionEntity } from './entities/suggestion.entity';
 
 @Module({
-  imports: [MikroOrmModule.forFeature([SuggestionEntity]), WorkflowsModule, TasksModule, CommentsModule],
+  imports: [MikroOrmModule.forFeature([SuggestionEntity]), WorkflowsModule, TasksModule, CommentsModule, AuthModule],
   controllers: [SuggestionsController],
   providers: [
     SuggestionsService,
