@@ -1,4 +1,20 @@
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
+
+/**
+ * The backend's architecture, enforced (README "Architecture"): `common/` knows no feature; `core/` (write path,
+ * audit append, event bus) knows only `common/`; feature modules use core, common and each other's exported
+ * services, never `realtime/`; `realtime/` may use everything below it. A module never queries another module's
+ * entities: it may name their types (`import type`), and entities may reference each other for ORM relations.
+ */
+const backendElements = [
+  { type: 'core', pattern: 'backend/src/core' },
+  { type: 'common', pattern: 'backend/src/common' },
+  { type: 'realtime', pattern: 'backend/src/realtime' },
+  { type: 'entity', pattern: 'backend/src/modules/*/entities', capture: ['feature'] },
+  { type: 'module', pattern: 'backend/src/modules/*', capture: ['feature'] },
+];
+const below = (...types) => ({ to: { element: { types: { anyOf: types } } } });
 
 /** Typed linting at zero warnings (STYLE): floating promises and non-exhaustive switches are errors. */
 export default tseslint.config(
@@ -31,6 +47,40 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       // Use cases passed to WritePath.run are async by contract even when they only queue rows.
       '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    files: ['backend/src/**/*.ts'],
+    ignores: ['backend/src/**/*.spec.ts'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': backendElements,
+      'boundaries/include': ['backend/src/**/*.ts'],
+      'import/resolver': { node: { extensions: ['.ts'] } },
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'allow',
+          policies: [
+            { from: { element: { type: 'common' } }, disallow: below('core', 'realtime', 'module', 'entity') },
+            { from: { element: { type: 'core' } }, disallow: below('realtime', 'module', 'entity') },
+            { from: { element: { types: { anyOf: ['module', 'entity'] } } }, disallow: below('realtime') },
+            {
+              from: { element: { type: 'module' } },
+              disallow: {
+                to: { element: { type: 'entity', captured: { feature: '!{{ from.captured.feature }}' } } },
+                dependency: { kind: 'value' },
+              },
+            },
+            {
+              from: { element: { type: 'realtime' } },
+              disallow: { to: { element: { type: 'entity' } }, dependency: { kind: 'value' } },
+            },
+          ],
+        },
+      ],
     },
   },
   {

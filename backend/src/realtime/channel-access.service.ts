@@ -3,8 +3,8 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { parseChannel, workflowChannel, type Channel } from '@tandem/shared';
 import { isHumanAtLeast, type Caller, type RequestMeta } from '../common/caller';
 import { AuditService } from '../core/audit.service';
-import { WorkflowEntity } from '../modules/workflows/entities/workflow.entity';
 import { WorkflowAccess } from '../modules/workflows/workflow-access.service';
+import { WorkflowsService } from '../modules/workflows/workflows.service';
 
 export type ChannelDecision = { ok: true; channel: Channel } | { ok: false; error: string };
 
@@ -19,6 +19,7 @@ export class ChannelAccess {
     private readonly orm: MikroORM,
     private readonly audit: AuditService,
     private readonly workflows: WorkflowAccess,
+    private readonly workflowRows: WorkflowsService,
   ) {}
 
   async authorize(caller: Caller, meta: RequestMeta, name: string): Promise<ChannelDecision> {
@@ -58,7 +59,7 @@ export class ChannelAccess {
     switch (parsed.kind) {
       case 'workflow': {
         channel = workflowChannel(parsed.workflowId);
-        if (!(await em.count(WorkflowEntity, { id: parsed.workflowId }))) {
+        if (!(await this.workflowRows.find(em, parsed.workflowId))) {
           return { ok: false, error: `workflow ${parsed.workflowId} not found`, channel, refusal: null };
         }
         if (caller.type === 'agent' && !(await this.workflows.isAssigned(em, caller.id, parsed.workflowId))) {

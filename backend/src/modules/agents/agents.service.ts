@@ -41,6 +41,21 @@ export class AgentsService {
     private readonly taskStats: AgentTaskStatsPort,
   ) {}
 
+  /** An agent row, for modules that need one (they never query the agents table themselves). */
+  find(em: EntityManager, id: string): Promise<AgentEntity | null> {
+    return em.findOne(AgentEntity, { id });
+  }
+
+  /** How many of these ids are registered agents. */
+  count(em: EntityManager, ids: string[]): Promise<number> {
+    return em.count(AgentEntity, { id: { $in: ids } });
+  }
+
+  /** The unrevoked agent holding this API key (by hash), and if `id` is given, only that agent. */
+  findByKey(em: EntityManager, apiKeyHash: string, id?: string): Promise<AgentEntity | null> {
+    return em.findOne(AgentEntity, { ...(id ? { id } : {}), apiKeyHash, revokedAt: null });
+  }
+
   /** Persists "seen now" (on connect, disconnect and a slow heartbeat): not a change of the agent, not audited. */
   async touchLastSeen(ids: string[]): Promise<void> {
     if (ids.length === 0) return;

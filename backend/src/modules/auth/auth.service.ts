@@ -1,31 +1,43 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type { LoginResponse } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { SYSTEM, type Caller, type RequestMeta } from '../../common/caller';
 import { loadConfig } from '../../config';
-import { AgentEntity } from '../agents/entities/agent.entity';
+import { AgentsService } from '../agents/agents.service';
 import { AuditService } from '../../core/audit.service';
 import { WritePath } from '../../core/write-path.service';
-import { UserEntity } from '../users/entities/user.entity';
+import { UserSessionsPort, type UserSessions } from '../users/user-sessions.port';
+import { UsersService } from '../users/users.service';
 import { toUser } from '../users/user.mapper';
 import type { LoginDto } from './dto/login.dto';
 import { SessionEntity } from './entities/session.entity';
 import { AGENT_KEY_PREFIX, newSecret, SESSION_TOKEN_PREFIX, sha256Hex, verifyPassword } from './secrets';
 
 @Injectable()
-export class AuthService {
+export class AuthService implements UserSessions, OnModuleInit {
   private readonly sessionTtlMs = loadConfig().sessionTtlHours * 3_600_000;
 
   constructor(
     private readonly orm: MikroORM,
     private readonly writes: WritePath,
     private readonly audit: AuditService,
+    private readonly agents: AgentsService,
+    private readonly users: UsersService,
+    private readonly userSessions: UserSessionsPort,
   ) {}
+
+  onModuleInit(): void {
+    this.userSessions.plug(this);
+  }
+
+  async endAll(em: EntityManager, userId: string): Promise<number> {
+    return em.nativeDelete(SessionEntity, { userId });
+  }
 
   async login(dto: LoginDto, meta: RequestMeta): Promise<LoginResponse> {
     const em = this.orm.em.fork();
-    const user = await em.findOne(UserEntity, { email: dto.email.trim().toLowerCase() });
+    const user = await this.users.findByEmail(em, dto.email);
     const valid = user && !user.disabled && (await verifyPassword(dto.password, user.passwordHash));
     if (!user || !valid) {
       await this.audit.record(SYSTEM, meta, {
@@ -64,7 +76,7 @@ export class AuthService {
     const em = this.orm.em.fork();
     const hash = sha256Hex(token);
     if (token.startsWith(AGENT_KEY_PREFIX)) {
-      const agent = await em.findOne(AgentEntity, { apiKeyHash: hash, revokedAt: null });
+      const agent = await this.agents.findByKey(em, hash);
       return agent ? { type: 'agent', id: agent.id, name: agent.name, keyHash: hash } : null;
     }
     const session = await em.findOne(SessionEntity, { tokenHash: hash, expiresAt: { $gt: new Date() } });
@@ -83,7 +95,7 @@ export class AuthService {
         return caller;
       case 'agent': {
         if (!caller.keyHash) return null;
-        const agent = await em.findOne(AgentEntity, { id: caller.id, apiKeyHash: caller.keyHash, revokedAt: null });
+        const agent = await this.agents.findByKey(em, caller.keyHash, caller.id);
         return agent ? { type: 'agent', id: agent.id, name: agent.name, keyHash: caller.keyHash } : null;
       }
       case 'human': {
@@ -95,7 +107,7 @@ export class AuthService {
   }
 
   private async sessionHolder(em: EntityManager, session: SessionEntity): Promise<Caller | null> {
-    const user = await em.findOne(UserEntity, { id: session.userId, disabled: false });
+    const user = await this.users.find(em, session.userId, { enabledOnly: true });
     return user ? { type: 'human', id: user.id, name: user.name, role: user.role, sessionId: session.id } : null;
   }
 }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/postgresql';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type { Changes, Comment, CommentAuthor, CreateCommentRequest, Page, UpdateCommentRequest } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { AuditService } from '../../core/audit.service';
 import { WritePath, type WriteTx } from '../../core/write-path.service';
-import { TaskEntity } from '../tasks/entities/task.entity';
+import { TasksService } from '../tasks/tasks.service';
 import { WorkflowAccess } from '../workflows/workflow-access.service';
 import { CommentEntity } from './entities/comment.entity';
 
@@ -32,11 +32,17 @@ export class CommentsService {
     private readonly writes: WritePath,
     private readonly access: WorkflowAccess,
     private readonly audit: AuditService,
+    private readonly tasks: TasksService,
   ) {}
+
+  /** A comment on this task (a reply's parent), deleted ones too. */
+  findOnTask(em: EntityManager, id: string, taskId: string): Promise<CommentEntity | null> {
+    return em.findOne(CommentEntity, { id, task: taskId });
+  }
 
   async list(caller: Caller, meta: RequestMeta, taskId: string): Promise<Page<Comment>> {
     const em = this.orm.em.fork();
-    const task = await em.findOne(TaskEntity, { id: taskId, deletedAt: null });
+    const task = await this.tasks.find(em, taskId, { liveOnly: true });
     if (!task) throw AppError.notFound('task', taskId);
     await this.access.assertCanAct(em, caller, meta, task.workflow);
     const rows = await em.find(CommentEntity, { task: taskId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
@@ -51,7 +57,7 @@ export class CommentsService {
     author: CommentAuthor,
     auditContext: Record<string, unknown> = {},
   ): Promise<Comment> {
-    const task = await tx.em.findOne(TaskEntity, { id: taskId, deletedAt: null });
+    const task = await this.tasks.find(tx.em, taskId, { liveOnly: true });
     if (!task) throw AppError.notFound('task', taskId);
     await this.access.assertCanAct(tx.em, tx.caller, tx.meta, task.workflow);
     const parentId = input.parentId?.toLowerCase() ?? null;

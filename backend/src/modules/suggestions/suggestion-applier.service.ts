@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { CreateTaskRequest } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import type { WriteTx } from '../../core/write-path.service';
-import { AgentEntity } from '../agents/entities/agent.entity';
-import { CommentEntity } from '../comments/entities/comment.entity';
+import { AgentsService } from '../agents/agents.service';
 import { CommentsService } from '../comments/comments.service';
-import { TaskEntity } from '../tasks/entities/task.entity';
+import type { TaskEntity } from '../tasks/entities/task.entity';
 import { TasksService } from '../tasks/tasks.service';
-import { WorkflowEntity } from '../workflows/entities/workflow.entity';
+import { WorkflowsService } from '../workflows/workflows.service';
 import type { TaskPlacementDto } from '../tasks/dto/task.dto';
 import type { CommentPayload, TaskFieldsPayload } from './dto/suggestion-payloads';
 import type { SuggestionEntity } from './entities/suggestion.entity';
@@ -25,6 +24,8 @@ export class SuggestionApplier {
   constructor(
     private readonly tasks: TasksService,
     private readonly comments: CommentsService,
+    private readonly agents: AgentsService,
+    private readonly workflows: WorkflowsService,
   ) {}
 
   async apply(tx: WriteTx, suggestion: SuggestionEntity): Promise<void> {
@@ -33,7 +34,7 @@ export class SuggestionApplier {
     try {
       switch (suggestion.kind) {
         case 'task.create': {
-          const workflow = await tx.em.findOne(WorkflowEntity, { id: suggestion.workflow });
+          const workflow = await this.workflows.find(tx.em, suggestion.workflow);
           if (!workflow || workflow.archivedAt) throw notApplicable('The workflow is archived');
           await this.tasks.createInTx(
             tx,
@@ -60,10 +61,10 @@ export class SuggestionApplier {
           const task = await this.liveTask(tx, suggestion);
           const comment = suggestion.payload as unknown as CommentPayload;
           if (comment.parentId) {
-            const parent = await tx.em.findOne(CommentEntity, { id: comment.parentId, task: task.id });
+            const parent = await this.comments.findOnTask(tx.em, comment.parentId, task.id);
             if (!parent || parent.deletedAt) throw notApplicable('The comment it replies to was deleted');
           }
-          const agent = await tx.em.findOneOrFail(AgentEntity, { id: suggestion.agent });
+          const agent = (await this.agents.find(tx.em, suggestion.agent))!;
           await this.comments.addInTx(
             tx,
             task.id,
@@ -88,7 +89,7 @@ export class SuggestionApplier {
   }
 
   private async liveTask(tx: WriteTx, suggestion: SuggestionEntity): Promise<TaskEntity> {
-    const task = suggestion.task ? await tx.lock(TaskEntity, suggestion.task, 'task') : null;
+    const task = suggestion.task ? await this.tasks.lock(tx, suggestion.task) : null;
     if (!task || task.deletedAt) throw notApplicable('The task was deleted');
     return task;
   }
@@ -107,7 +108,7 @@ export class SuggestionApplier {
   private async assertNeighbours(tx: WriteTx, task: TaskEntity, move: TaskPlacementDto): Promise<void> {
     for (const id of [move.beforeId, move.afterId]) {
       if (!id) continue;
-      const neighbour = await tx.em.findOne(TaskEntity, { id });
+      const neighbour = await this.tasks.find(tx.em, id);
       if (
         !neighbour ||
         neighbour.deletedAt ||

@@ -6,8 +6,10 @@ import type { Caller, RequestMeta } from '../../common/caller';
 import { canonicalJson } from '../../core/audit-hash';
 import { AuditService } from '../../core/audit.service';
 import { WritePath, type WriteTx } from '../../core/write-path.service';
-import { TaskEntity } from '../tasks/entities/task.entity';
-import { DEFAULT_POLICY, WorkflowEntity } from '../workflows/entities/workflow.entity';
+import type { TaskEntity } from '../tasks/entities/task.entity';
+import { TasksService } from '../tasks/tasks.service';
+import { effectivePolicy } from '../workflows/workflow-policy';
+import { WorkflowsService } from '../workflows/workflows.service';
 import type { DecideSuggestionDto } from './dto/suggestion.dto';
 import { validatePayload } from './dto/suggestion-payloads';
 import { SuggestionEntity } from './entities/suggestion.entity';
@@ -53,6 +55,8 @@ export class SuggestionDecisions {
     private readonly writes: WritePath,
     private readonly audit: AuditService,
     private readonly applier: SuggestionApplier,
+    private readonly tasks: TasksService,
+    private readonly workflows: WorkflowsService,
   ) {}
 
   async decide(caller: Caller, meta: RequestMeta, id: string, dto: DecideSuggestionDto) {
@@ -70,7 +74,7 @@ export class SuggestionDecisions {
         throw AppError.badRequest('Only an approval may carry an edited payload', { decision: dto.decision });
       }
       const policy = await this.policyOf(tx, suggestion);
-      const task = suggestion.task ? await tx.em.findOne(TaskEntity, { id: suggestion.task }) : null;
+      const task = suggestion.task ? await this.tasks.find(tx.em, suggestion.task) : null;
       this.assertSeparationOfDuties(caller, meta, suggestion, task, policy);
       const context = this.decisionContext(suggestion, task, policy);
       switch (dto.decision) {
@@ -95,7 +99,7 @@ export class SuggestionDecisions {
         const suggestion = await tx.lock(SuggestionEntity, id, 'suggestion');
         if (suggestion.status !== 'pending') return toSuggestion(suggestion);
         const policy = await this.policyOf(tx, suggestion);
-        const task = suggestion.task ? await tx.em.findOne(TaskEntity, { id: suggestion.task }) : null;
+        const task = suggestion.task ? await this.tasks.find(tx.em, suggestion.task) : null;
         const context = {
           ...this.decisionContext(suggestion, task, policy),
           rule: `confidence ${suggestion.confidence} > autoApproveAbove ${policy.autoApproveAbove}`,
@@ -110,8 +114,7 @@ export class SuggestionDecisions {
   }
 
   private async policyOf(tx: WriteTx, suggestion: SuggestionEntity): Promise<WorkflowPolicy> {
-    const workflow = await tx.em.findOneOrFail(WorkflowEntity, { id: suggestion.workflow });
-    return { ...DEFAULT_POLICY, ...workflow.policy };
+    return effectivePolicy((await this.workflows.find(tx.em, suggestion.workflow))!);
   }
 
   /** What the approver saw, recorded with every decision (DESIGN 6). */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { AgentsModule } from '../agents/agents.module';
 import { AuthModule } from '../auth/auth.module';
 import { CommentsModule } from '../comments/comments.module';
 import { TasksModule } from '../tasks/tasks.module';
@@ -14,7 +15,14 @@ import { SuggestionsService } from './suggestions.service';
 import { SuggestionEntity } from './entities/suggestion.entity';
 
 @Module({
-  imports: [MikroOrmModule.forFeature([SuggestionEntity]), WorkflowsModule, TasksModule, CommentsModule, AuthModule],
+  imports: [
+    MikroOrmModule.forFeature([SuggestionEntity]),
+    WorkflowsModule,
+    TasksModule,
+    CommentsModule,
+    AuthModule,
+    AgentsModule,
+  ],
   controllers: [SuggestionsController],
   providers: [
     SuggestionsService,

@@ -9,8 +9,9 @@ import { DEFAULT_PAGE_SIZE, toPage } from '../../common/paging';
 import { AuditService } from '../../core/audit.service';
 import { WritePath } from '../../core/write-path.service';
 import { AuthService } from '../auth/auth.service';
-import { TaskEntity } from '../tasks/entities/task.entity';
-import { DEFAULT_POLICY, WorkflowEntity } from '../workflows/entities/workflow.entity';
+import { TasksService } from '../tasks/tasks.service';
+import { effectivePolicy } from '../workflows/workflow-policy';
+import { WorkflowsService } from '../workflows/workflows.service';
 import { WorkflowAccess } from '../workflows/workflow-access.service';
 import type { CreateSuggestionDto, ListSuggestionsQueryDto, ReviseSuggestionDto } from './dto/suggestion.dto';
 import { validatePayload } from './dto/suggestion-payloads';
@@ -34,6 +35,8 @@ export class SuggestionsService {
     private readonly decisions: SuggestionDecisions,
     private readonly waiter: SuggestionWaiter,
     private readonly auth: AuthService,
+    private readonly tasks: TasksService,
+    private readonly workflows: WorkflowsService,
   ) {}
 
   /**
@@ -64,7 +67,7 @@ export class SuggestionsService {
       suggestion = await this.writes.run(caller, meta, async (tx) => {
         const { workflow, task } = await this.target(tx.em, dto);
         await this.access.assertCanAct(tx.em, caller, meta, workflow.id);
-        const policy = { ...DEFAULT_POLICY, ...workflow.policy };
+        const policy = effectivePolicy(workflow);
         const now = new Date();
         const entity = tx.em.create(SuggestionEntity, {
           task: task?.id ?? null,
@@ -151,7 +154,7 @@ export class SuggestionsService {
       this.assertOwner(caller, meta, suggestion);
       assertPending(suggestion);
       if (dto.payload !== undefined) await validatePayload(suggestion.kind, dto.payload);
-      const task = suggestion.task ? await tx.em.findOne(TaskEntity, { id: suggestion.task }) : null;
+      const task = suggestion.task ? await this.tasks.find(tx.em, suggestion.task) : null;
       const requestNote = suggestion.changesRequested ? suggestion.decisionNote : null;
       const changes = applyPatch(suggestion, {
         revision: suggestion.revision + 1,
@@ -214,7 +217,7 @@ export class SuggestionsService {
         details: [{ field: 'taskId', errors: [`is required for ${dto.kind}`] }],
       });
     }
-    const task = dto.taskId ? await em.findOne(TaskEntity, { id: dto.taskId, deletedAt: null }) : null;
+    const task = dto.taskId ? await this.tasks.find(em, dto.taskId, { liveOnly: true }) : null;
     if (dto.taskId && !task) throw AppError.notFound('task', dto.taskId);
     if (task && dto.workflowId && dto.workflowId !== task.workflow) {
       throw AppError.badRequest('workflowId does not match the task’s workflow', {
@@ -228,7 +231,7 @@ export class SuggestionsService {
         details: [{ field: 'workflowId', errors: ['is required when taskId is not given'] }],
       });
     }
-    const workflow = await em.findOne(WorkflowEntity, { id: workflowId });
+    const workflow = await this.workflows.find(em, workflowId);
     if (!workflow) throw AppError.notFound('workflow', workflowId);
     return { workflow, task };
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { AgentsModule } from '../agents/agents.module';
+import { UsersModule } from '../users/users.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { AuditModule } from '../audit/audit.module';
 import { PendingSuggestionsPort } from './pending-suggestions.port';
@@ -11,7 +12,7 @@ import { TasksService } from './tasks.service';
 import { TaskEntity } from './entities/task.entity';
 
 @Module({
-  imports: [MikroOrmModule.forFeature([TaskEntity]), WorkflowsModule, AgentsModule, AuditModule],
+  imports: [MikroOrmModule.forFeature([TaskEntity]), WorkflowsModule, AgentsModule, UsersModule, AuditModule],
   controllers: [TasksController],
   providers: [TasksService, TaskClaimsService, TaskStatsService, PendingSuggestionsPort],
   exports: [TasksService, PendingSuggestionsPort],

@@ -11,11 +11,11 @@ import {
 import { AppError, ErrorCode } from '../../common/app-error';
 import { applyPatch, creationChanges } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
-import { AgentEntity } from '../agents/entities/agent.entity';
+import { AgentsService } from '../agents/agents.service';
 import { AuditQueryService } from '../audit/audit-query.service';
 import { WritePath, type WriteTx } from '../../core/write-path.service';
-import { UserEntity } from '../users/entities/user.entity';
-import { WorkflowEntity } from '../workflows/entities/workflow.entity';
+import { UsersService } from '../users/users.service';
+import { WorkflowsService } from '../workflows/workflows.service';
 import { WorkflowAccess } from '../workflows/workflow-access.service';
 import { PendingSuggestionsPort } from './pending-suggestions.port';
 import type { TaskHistoryQueryDto } from './dto/task.dto';
@@ -63,6 +63,9 @@ export class TasksService {
     private readonly access: WorkflowAccess,
     private readonly auditQuery: AuditQueryService,
     private readonly pendingSuggestions: PendingSuggestionsPort,
+    private readonly agents: AgentsService,
+    private readonly users: UsersService,
+    private readonly workflows: WorkflowsService,
   ) {}
 
   /** The API shape, with `pendingSuggestions` counted from the suggestions table in one query. */
@@ -92,7 +95,7 @@ export class TasksService {
   /** The board: live tasks in column order, then rank. */
   async board(caller: Caller, meta: RequestMeta, workflowId: string): Promise<Page<Task>> {
     const em = this.orm.em.fork();
-    if (!(await em.count(WorkflowEntity, { id: workflowId }))) throw AppError.notFound('workflow', workflowId);
+    if (!(await this.workflows.find(em, workflowId))) throw AppError.notFound('workflow', workflowId);
     await this.access.assertCanAct(em, caller, meta, workflowId);
     // Read-only: plain rows (property names, no entity hydration or tracking: thousands of entities cost far more
     // than the query), and the pending counts by workflow rather than by a list of every task id.
@@ -124,6 +127,16 @@ export class TasksService {
     return this.auditQuery.search({ ...page, entityType: 'task', entityId: id, outcome: 'success' });
   }
 
+  /** A task row (deleted ones too unless `liveOnly`), for modules that need one. */
+  find(em: EntityManager, id: string, options: { liveOnly?: boolean } = {}): Promise<TaskEntity | null> {
+    return em.findOne(TaskEntity, { id, ...(options.liveOnly ? { deletedAt: null } : {}) });
+  }
+
+  /** Locks a task row for this transaction (no access check: the caller decides), or 404. */
+  lock(tx: WriteTx, id: string): Promise<TaskEntity> {
+    return tx.lock(TaskEntity, id, 'task');
+  }
+
   /** Locks a live task for this transaction and checks the caller may act on its workflow. */
   async lockForWrite(tx: WriteTx, id: string): Promise<TaskEntity> {
     const task = await tx.lock(TaskEntity, id, 'task');
@@ -135,7 +148,7 @@ export class TasksService {
   /** While an agent holds a live claim, other agents may not change the task; humans may. */
   async assertNotClaimedByOther(tx: WriteTx, task: TaskEntity): Promise<void> {
     if (tx.caller.type !== 'agent' || !activeClaim(task, new Date()) || task.claimedBy === tx.caller.id) return;
-    const holder = await tx.em.findOne(AgentEntity, { id: task.claimedBy! });
+    const holder = await this.agents.find(tx.em, task.claimedBy!);
     throw new AppError(
       ErrorCode.Claimed,
       `Task is claimed by agent ${holder?.name ?? task.claimedBy} until ${task.claimExpiresAt!.toISOString()}`,
@@ -157,9 +170,9 @@ export class TasksService {
 
   /** Assignees must exist: a 400 names the bad one instead of a foreign-key failure. */
   private async assertAssignees(em: EntityManager, patch: TaskPatch): Promise<void> {
-    if (patch.agentId && !(await em.count(AgentEntity, { id: patch.agentId.toLowerCase() })))
+    if (patch.agentId && !(await this.agents.find(em, patch.agentId.toLowerCase())))
       throw AppError.badRequest('agentId is not a registered agent', { agentId: patch.agentId });
-    if (patch.assigneeUserId && !(await em.count(UserEntity, { id: patch.assigneeUserId.toLowerCase() })))
+    if (patch.assigneeUserId && !(await this.users.find(em, patch.assigneeUserId.toLowerCase())))
       throw AppError.badRequest('assigneeUserId is not a user', { assigneeUserId: patch.assigneeUserId });
   }
 
@@ -169,7 +182,7 @@ export class TasksService {
     dto: CreateTaskRequest,
     auditContext: Record<string, unknown> = {},
   ): Promise<TaskWrite> {
-    const workflow = await tx.em.findOne(WorkflowEntity, { id: workflowId });
+    const workflow = await this.workflows.find(tx.em, workflowId);
     if (!workflow) throw AppError.notFound('workflow', workflowId);
     await this.access.assertCanAct(tx.em, tx.caller, tx.meta, workflowId);
     if (workflow.archivedAt) throw new AppError(ErrorCode.Conflict, 'The workflow is archived');
@@ -263,11 +276,7 @@ export class TasksService {
     const warnings =
       placement.status === task.status
         ? []
-        : await checkWipLimit(
-            tx.em,
-            await tx.em.findOneOrFail(WorkflowEntity, { id: task.workflow }),
-            placement.status,
-          );
+        : await checkWipLimit(tx.em, (await this.workflows.find(tx.em, task.workflow))!, placement.status);
     const before = toTask(task, 0);
     task.rank = rankIn(slot);
     enterStatus(task, placement.status, new Date());

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/postgresql';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import type { CreatedUser, Page, ResetPasswordResponse, User } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
@@ -7,12 +7,12 @@ import { applyPatch } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage, type PageQueryDto } from '../../common/paging';
 import { WritePath } from '../../core/write-path.service';
-import { SessionEntity } from '../auth/entities/session.entity';
 import { hashPassword } from '../auth/secrets';
 import type { CreateUserDto } from './dto/create-user.dto';
 import type { UpdateUserDto } from './dto/update-user.dto';
 import { UserEntity } from './entities/user.entity';
 import { toUser } from './user.mapper';
+import { UserSessionsPort } from './user-sessions.port';
 
 /** A one-time password an admin hands over (16 characters, 96 random bits); only its hash is stored. */
 function temporaryPassword(): string {
@@ -24,7 +24,17 @@ export class UsersService {
   constructor(
     private readonly orm: MikroORM,
     private readonly writes: WritePath,
+    private readonly sessions: UserSessionsPort,
   ) {}
+
+  /** A user row, for modules that need one (they never query the users table themselves). */
+  find(em: EntityManager, id: string, options: { enabledOnly?: boolean } = {}): Promise<UserEntity | null> {
+    return em.findOne(UserEntity, { id, ...(options.enabledOnly ? { disabled: false } : {}) });
+  }
+
+  findByEmail(em: EntityManager, email: string): Promise<UserEntity | null> {
+    return em.findOne(UserEntity, { email: email.trim().toLowerCase() });
+  }
 
   async list(query: PageQueryDto): Promise<Page<User>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
@@ -65,7 +75,7 @@ export class UsersService {
     await this.writes.run(caller, meta, async (tx) => {
       const user = await tx.lock(UserEntity, id, 'user');
       user.passwordHash = passwordHash;
-      const sessions = await tx.em.nativeDelete(SessionEntity, { userId: id });
+      const sessions = (await this.sessions.current?.endAll(tx.em, id)) ?? 0;
       tx.record(() => ({
         action: 'user.updated',
         entityType: 'user',

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { AgentsModule } from '../agents/agents.module';
 import { WorkflowAccess } from './workflow-access.service';
 import { WorkflowProgressPort } from './workflow-progress.port';
 import { WorkflowsController } from './workflows.controller';
@@ -8,7 +9,7 @@ import { WorkflowAgentEntity } from './entities/workflow-agent.entity';
 import { WorkflowEntity } from './entities/workflow.entity';
 
 @Module({
-  imports: [MikroOrmModule.forFeature([WorkflowEntity, WorkflowAgentEntity])],
+  imports: [MikroOrmModule.forFeature([WorkflowEntity, WorkflowAgentEntity]), AgentsModule],
   controllers: [WorkflowsController],
   providers: [WorkflowsService, WorkflowAccess, WorkflowProgressPort],
   exports: [WorkflowsService, WorkflowAccess, WorkflowProgressPort],

@@ -15,10 +15,11 @@ import { applyPatch, creationChanges } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage } from '../../common/paging';
 import { WritePath, type WriteTx } from '../../core/write-path.service';
-import { AgentEntity } from '../agents/entities/agent.entity';
+import { AgentsService } from '../agents/agents.service';
 import type { AssignAgentsDto, CreateWorkflowDto, ListWorkflowsQueryDto, UpdateWorkflowDto } from './dto/workflow.dto';
 import { WorkflowAgentEntity } from './entities/workflow-agent.entity';
-import { DEFAULT_POLICY, WorkflowEntity } from './entities/workflow.entity';
+import { WorkflowEntity } from './entities/workflow.entity';
+import { DEFAULT_POLICY } from './workflow-policy';
 import { WorkflowAccess } from './workflow-access.service';
 import { WorkflowProgressPort } from './workflow-progress.port';
 
@@ -42,7 +43,13 @@ export class WorkflowsService {
     private readonly writes: WritePath,
     private readonly access: WorkflowAccess,
     private readonly progress: WorkflowProgressPort,
+    private readonly agents: AgentsService,
   ) {}
+
+  /** A workflow row, for modules that need one (they never query the workflows table themselves). */
+  find(em: EntityManager, id: string): Promise<WorkflowEntity | null> {
+    return em.findOne(WorkflowEntity, { id });
+  }
 
   /** Progress (from the tasks module) and assigned agents, in two queries for any number of rows. */
   async serialize(em: EntityManager, workflows: WorkflowEntity[]): Promise<Workflow[]> {
@@ -156,7 +163,7 @@ export class WorkflowsService {
     const agentIds = [...new Set(dto.agentIds.map((agentId) => agentId.toLowerCase()))].sort();
     return this.writes.run(caller, meta, async (tx) => {
       const workflow = await tx.lock(WorkflowEntity, id, 'workflow');
-      const found = await tx.em.count(AgentEntity, { id: { $in: agentIds } });
+      const found = await this.agents.count(tx.em, agentIds);
       if (found !== agentIds.length) throw AppError.badRequest('Some agentIds do not exist', { agentIds });
       const rows = await tx.em.find(WorkflowAgentEntity, { workflow: id });
       const before = rows.map((row) => row.agent).sort();

@@ -2,13 +2,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Property } from '@mikro-orm/decorators/legacy';
 import { WORKFLOW_STATUSES, type WipLimits, type WorkflowPolicy, type WorkflowStatus } from '@tandem/shared';
 import { BaseEntity } from '../../../common/base.entity';
-
-export const DEFAULT_POLICY: WorkflowPolicy = {
-  requiredApprovals: 1,
-  autoApproveAbove: null,
-  suggestionTtlSeconds: null,
-  separationOfDuties: false,
-};
+import { DEFAULT_POLICY } from '../workflow-policy';
 
 @Entity({ tableName: 'workflows' })
 export class WorkflowEntity extends BaseEntity {
