@@ -14,6 +14,7 @@ import { InterruptsModule } from './modules/interrupts/interrupts.module';
 import { SuggestionsModule } from './modules/suggestions/suggestions.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { UsersModule } from './modules/users/users.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { WorkflowsModule } from './modules/workflows/workflows.module';
 import { RealtimeModule } from './realtime/realtime.module';
 
@@ -42,6 +43,7 @@ export class AppModule {
         CommentsModule,
         SuggestionsModule,
         InterruptsModule,
+        WebhooksModule,
         RealtimeModule.forRoot({ redisUrl: options.redisUrl }),
         HealthModule.forRoot({ redisUrl: options.redisUrl }),
         RateLimitModule.forRoot({

@@ -9,6 +9,7 @@ import { CommentEntity } from './modules/comments/entities/comment.entity';
 import { SuggestionEntity } from './modules/suggestions/entities/suggestion.entity';
 import { TaskEntity } from './modules/tasks/entities/task.entity';
 import { UserEntity } from './modules/users/entities/user.entity';
+import { WebhookEntity } from './modules/webhooks/entities/webhook.entity';
 import { WorkflowAgentEntity } from './modules/workflows/entities/workflow-agent.entity';
 import { WorkflowEntity } from './modules/workflows/entities/workflow.entity';
 
@@ -22,6 +23,7 @@ export const entities = [
   SuggestionEntity,
   CommentEntity,
   AuditEntryEntity,
+  WebhookEntity,
 ];
 
 /** Where `npm run migration:create` writes new migrations: the repository's top-level `migrations/`. */
