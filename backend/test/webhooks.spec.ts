@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { AuditEntry, Task, Webhook, WebhookDeliveryAttempt, WebhookWithSecret } from '@tandem/shared';
 import { NO_REQUEST, SYSTEM } from '../src/common/caller';
-import { AuditService } from '../src/modules/audit/audit.service';
+import { AuditService } from '../src/core/audit.service';
 import { startCluster, waitFor } from './support/nodes';
 import { REDIS_URL } from './support/services';
 import { bearer, createTestDatabase, startTestApp, type TestApp } from './support/test-app';

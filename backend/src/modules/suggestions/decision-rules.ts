@@ -1,6 +1,6 @@
 import type { Decision, HumanInterrupt, SuggestionKind } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
-import { canonicalJson } from '../audit/audit-hash';
+import { canonicalJson } from '../../core/audit-hash';
 
 /** What a decision asks for, as far as the kind's rules are concerned. */
 export interface DecisionRequest {

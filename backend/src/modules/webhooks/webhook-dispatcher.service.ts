@@ -2,9 +2,9 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { applyPatch } from '../../common/changes';
 import type { Caller } from '../../common/caller';
 import { NO_REQUEST } from '../../common/caller';
-import { EventBus } from '../../common/event-bus';
+import { EventBus } from '../../core/event-bus';
 import { loadConfig, type WebhookConfig } from '../../config';
-import { WritePath } from '../audit/write-path.service';
+import { WritePath } from '../../core/write-path.service';
 import { WebhookEntity } from './entities/webhook.entity';
 import { toWebhook } from './webhook.mapper';
 import { bodyFor } from './webhook-payload';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type { AuditEntry, Page, WebhookDeliveryAttempt, WebhookFormat } from '@tandem/shared';
 import { v7 as uuidv7 } from 'uuid';
-import { entryFromRow, type AuditRow } from '../audit/audit.service';
+import { entryFromRow, type AuditRow } from '../../core/audit.service';
 import { matchesEvent } from './webhook.mapper';
 
 /** A delivery leased by this node for one attempt, with what it takes to send it. */

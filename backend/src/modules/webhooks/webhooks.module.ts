@@ -1,5 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../../core/audit.service';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
 import { WebhookQueue } from './webhook-queue';
 import { WebhooksController } from './webhooks.controller';

@@ -4,8 +4,8 @@ import { Migration } from '@mikro-orm/migrations';
  * Issue 14: the `interrupt` and `question` suggestion kinds (a text `response`, statuses `answered`/`ignored`), and
  * outgoing webhooks with a durable delivery queue (filled in the transaction that appends the audit entry).
  */
-export class Migration20261127130000_ReachHooks extends Migration {
-  override name = 'Migration20261127130000_ReachHooks';
+export class Migration20261127133000_ReachHooks extends Migration {
+  override name = 'Migration20261127133000_ReachHooks';
 
   override up(): void | Promise<void> {
     this.addSql(`alter table "suggestions" add "response" text null;`);
