@@ -34,6 +34,7 @@ import { AuthService } from '../modules/auth/auth.service';
 import { ChannelAccess } from './channel-access.service';
 import { EventLog } from './event-log.service';
 import { PresenceService } from './presence.service';
+import { SocketAuthority } from './socket-authority.service';
 import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime.options';
 import { loadConfig } from '../config';
 
@@ -49,8 +50,8 @@ interface SocketData {
   subscriptions: Map<Channel, Subscription>;
 }
 
-type TandemServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type TandemSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type TandemServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type TandemSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** The server-side event that carries committed envelopes from the node that committed them to the others. */
 const FAN_OUT_EVENT = 'tandem:envelopes';
@@ -77,7 +78,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private readonly logger = new Logger('Realtime');
   private readonly pending: AuditEntry[] = [];
   private draining = false;
-  private lostEmits = 0;
   private stopListening: () => void = () => undefined;
   /** Packets that may wait in a socket's write buffer (it stopped reading) before the node drops it. */
   private readonly bufferLimit = loadConfig().socketMaxBufferedEvents;
@@ -89,6 +89,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly bus: EventBus,
     private readonly presence: PresenceService,
     private readonly rateLimit: RateLimitService,
+    private readonly authority: SocketAuthority,
     @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
   ) {}
 
@@ -104,6 +105,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       (envelopes) => this.deliver(envelopes),
     );
     this.stopListening = this.bus.onCommitted((committed) => this.enqueue(committed));
+    this.authority.attach(server, (socket, channel) => this.leave(socket, channel));
     this.presence.publish = (event) => server.to(event.channel).emit('ephemeral', event);
     this.presence.localChannels = () => [...server.sockets.adapter.rooms.keys()].filter((room) => parseChannel(room));
     this.presence.start();
@@ -111,16 +113,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   async onModuleDestroy(): Promise<void> {
     this.stopListening();
+    this.authority.detach();
     this.pending.length = 0;
     await this.presence.stop();
-  }
-
-  /**
-   * Fault injection for tests: the next `count` committed batches are not emitted at all, as if the node
-   * that committed them died before emitting. Subscribers find out through `prev` on the next event.
-   */
-  loseNextEmits(count = 1): void {
-    this.lostEmits += count;
   }
 
   private async authenticate(socket: TandemSocket): Promise<boolean> {
@@ -191,10 +186,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
    * events that the replay did not cover: no gap and no duplicate between replay and live.
    */
   private async subscribe(socket: TandemSocket, request: SubscribeRequest): Promise<SubscribeAck> {
-    const { caller, meta, subscriptions } = socket.data;
     const since = request?.since;
     if (typeof request?.channel !== 'string') return { ok: false, error: 'channel is required' };
     if (since !== undefined && since !== null && !isSeq(since)) return { ok: false, error: 'since must be a seq' };
+    // Authority as it is now, not as it was at connect time (a revoked credential is disconnected here).
+    const epoch = this.authority.epoch(socket);
+    const caller = await this.authority.current(socket);
+    if (!caller) return { ok: false, error: 'unauthorized' };
+    const { meta, subscriptions } = socket.data;
     const decision = await this.access.authorize(caller, meta, request.channel);
     if (!decision.ok) return decision;
     const { channel } = decision;
@@ -241,16 +240,22 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
           () => undefined,
         );
     }
+    // An access change landed while this subscribe was checking: check again, with what is committed now.
+    if (this.authority.epoch(socket) !== epoch) void this.authority.revalidate(socket);
     return ack;
   }
 
   private async unsubscribe(socket: TandemSocket, request: UnsubscribeRequest): Promise<void> {
     const parsed = typeof request?.channel === 'string' ? parseChannel(request.channel) : null;
     if (!parsed) return;
-    const channel: Channel = parsed.kind === 'workflow' ? `workflow:${parsed.workflowId}` : parsed.kind;
+    await this.leave(socket, parsed.kind === 'workflow' ? `workflow:${parsed.workflowId}` : parsed.kind);
+  }
+
+  private async leave(socket: TandemSocket, channel: Channel): Promise<void> {
     socket.data.subscriptions.delete(channel);
     await socket.leave(channel);
-    if (parsed.kind === 'workflow') await this.presence.leaveBoard(this.socketKey(socket), parsed.workflowId);
+    const parsed = parseChannel(channel);
+    if (parsed?.kind === 'workflow') await this.presence.leaveBoard(this.socketKey(socket), parsed.workflowId);
   }
 
   /** Sends an event unless this subscription already had it (replay and live may both carry it). */
@@ -311,10 +316,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         const entries = this.pending.splice(0).sort((a, b) => a.seq - b.seq);
         try {
           const envelopes = await this.log.envelopes(entries);
-          if (this.lostEmits > 0) {
-            this.lostEmits -= 1;
-            continue;
-          }
           this.deliver(envelopes);
           for (const envelope of envelopes) eventsEmitted.inc({ type: envelope.type });
           if (this.options.redisUrl) this.server.serverSideEmit(FAN_OUT_EVENT, envelopes);
