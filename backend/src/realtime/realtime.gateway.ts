@@ -86,6 +86,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private draining = false;
   private lostEmits = 0;
   private stopListening: () => void = () => undefined;
+  private stopEphemeral: () => void = () => undefined;
   private readonly bufferLimit = socketBufferLimit();
 
   constructor(
@@ -110,6 +111,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       (envelopes) => this.deliver(envelopes),
     );
     this.stopListening = this.bus.onCommitted((committed) => this.enqueue(committed));
+    // Through the adapter, so subscribers on every node get it (e.g. a signed audit checkpoint).
+    this.stopEphemeral = this.bus.onEphemeral((event) => server.to(event.channel).emit('ephemeral', event));
     this.presence.publish = (event) => server.to(event.channel).emit('ephemeral', event);
     this.presence.localChannels = () => [...server.sockets.adapter.rooms.keys()].filter((room) => parseChannel(room));
     this.presence.start();
@@ -117,6 +120,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   async onModuleDestroy(): Promise<void> {
     this.stopListening();
+    this.stopEphemeral();
     this.pending.length = 0;
     await this.presence.stop();
   }

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { EventBus } from '../../common/event-bus';
+import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditController } from './audit.controller';
 import { AuditExportService } from './audit-export.service';
 import { AuditOversightService } from './audit-oversight.service';
@@ -22,6 +23,7 @@ import { WritePath } from './write-path.service';
     AuditExportService,
     AuditRetentionService,
     AuditOversightService,
+    AuditCheckpointService,
   ],
   exports: [EventBus, AuditService, WritePath, AuditQueryService],
 })

@@ -29,9 +29,15 @@ export class WritePath {
     private readonly bus: EventBus,
   ) {}
 
-  async run<T>(caller: Caller, meta: RequestMeta, work: (tx: WriteTx) => Promise<T>): Promise<T> {
+  /** `options.orm`: another login's connection (audit retention runs as the owner); the same rule applies. */
+  async run<T>(
+    caller: Caller,
+    meta: RequestMeta,
+    work: (tx: WriteTx) => Promise<T>,
+    options: { orm?: MikroORM } = {},
+  ): Promise<T> {
     const drafts: Array<AuditDraft | (() => AuditDraft)> = [];
-    const { result, committed } = await this.orm.em.fork().transactional(async (em) => {
+    const { result, committed } = await (options.orm ?? this.orm).em.fork().transactional(async (em) => {
       const tx: WriteTx = {
         em,
         caller,
