@@ -73,7 +73,7 @@ export async function ensureEmbeddedLogins(
       await admin.query(`create database ${ident(options.database)} owner ${owner}`);
     } else if (found.rows[0].owner !== logins.owner.user) {
       await admin.query(`alter database ${ident(options.database)} owner to ${owner}`);
-      await handOver(superuser, options.database, found.rows[0].owner, logins.owner.user);
+      await handOver(superuser, options.database, found.rows[0].owner, logins);
     }
   } finally {
     await admin.end();
@@ -86,8 +86,9 @@ async function handOver(
   superuser: (database?: string) => pg.Client,
   database: string,
   from: string,
-  to: string,
+  logins: EmbeddedLogins,
 ): Promise<void> {
+  const to = logins.owner.user;
   const client = superuser(database);
   await client.connect();
   try {
@@ -108,6 +109,10 @@ async function handOver(
           execute format('alter function %s owner to %I', r.name, ${literal(to)});
         end loop;
       end $$;`);
+    // What migrations granted by default for tables the superuser made, for the tables the owner will make.
+    const forOwner = `alter default privileges for role ${ident(to)} in schema public grant`;
+    await client.query(`${forOwner} select, insert, update, delete on tables to ${ident(logins.runtime.user)}`);
+    await client.query(`${forOwner} usage, select on sequences to ${ident(logins.runtime.user)}`);
   } finally {
     await client.end();
   }
