@@ -2,9 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { AuthGuard } from './common/auth.guard';
-import { RateLimitModule, rateLimitsFromEnv } from './common/rate-limit';
+import { RateLimitModule } from './common/rate-limit';
 import { loadConfig } from './config';
 import { MaintenanceModule } from './database/maintenance.module';
+import { CoreModule } from './core/core.module';
 import { ormConfig } from './mikro-orm.config';
 import { AgentsModule } from './modules/agents/agents.module';
 import { AuditModule } from './modules/audit/audit.module';
@@ -37,6 +38,7 @@ export class AppModule {
           registerRequestContext: false,
         }),
         MaintenanceModule.forRoot(options.ownerDatabaseUrl),
+        CoreModule,
         AuditModule,
         AuthModule,
         UsersModule,
@@ -50,7 +52,7 @@ export class AppModule {
         RateLimitModule.forRoot({
           redisUrl: options.redisUrl,
           prefix: loadConfig().redisPrefix,
-          limits: rateLimitsFromEnv(),
+          limits: loadConfig().rateLimits,
         }),
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],

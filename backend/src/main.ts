@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { createApp } from './app.factory';
 import { startDemo } from './demo/demo-agents';
-import { loadConfig } from './config';
+import { loadConfig, StartupError } from './config';
 import { databaseLogins } from './database/credentials';
 import { runMigrations } from './database/migrate';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres';
@@ -20,7 +20,7 @@ async function main() {
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {
     logger.log(`No DATABASE_URL: starting the embedded PostgreSQL in ${config.dataDir}`);
-    embedded = await startEmbeddedPostgres(config.dataDir, config.dbRole);
+    embedded = await startEmbeddedPostgres(config.dataDir, { runtimeRole: config.dbRole });
   }
   try {
     const logins = databaseLogins(config, embedded);
@@ -31,7 +31,7 @@ async function main() {
       );
     }
     // In a cluster the one-shot migrate job migrates (TANDEM_MIGRATE_ON_START=0), never several nodes at once.
-    if (process.env.TANDEM_MIGRATE_ON_START !== '0') {
+    if (config.migrateOnStart) {
       const applied = await runMigrations(logins.ownerUrl);
       if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
     }
@@ -74,10 +74,7 @@ async function main() {
       await embedded?.stop();
       process.exit(clean ? 0 : 1);
     };
-    // main owns these signals: embedded-postgres installs async-exit-hook, which exits (code 143) as soon as its
-    // own hook is done and would cut the drain short. The embedded database is stopped by `stop` above.
-    process.removeAllListeners('SIGINT');
-    process.removeAllListeners('SIGTERM');
+    // The embedded database is stopped by `stop`, after the drain.
     process.on('SIGINT', (signal) => void stop(signal));
     process.on('SIGTERM', (signal) => void stop(signal));
   } catch (error) {
@@ -87,6 +84,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // A mistake the user can fix gets one line that says what to do, not a stack trace.
+  console.error(error instanceof StartupError ? error.message : error);
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfig } from './config';
+import { loadConfig, StartupError } from './config';
 import { databaseLogins } from './database/credentials';
 import { runMigrations } from './database/migrate';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
@@ -10,7 +10,9 @@ import { startEmbeddedPostgres } from './database/embedded-postgres';
  */
 async function main() {
   const config = loadConfig();
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, config.dbRole);
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres(config.dataDir, { runtimeRole: config.dbRole });
   try {
     const applied = await runMigrations(databaseLogins(config, embedded).ownerUrl);
     console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
@@ -20,6 +22,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof StartupError ? error.message : error);
   process.exit(1);
 });

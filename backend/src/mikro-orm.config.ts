@@ -11,6 +11,7 @@ import { TaskEntity } from './modules/tasks/entities/task.entity';
 import { UserEntity } from './modules/users/entities/user.entity';
 import { WorkflowAgentEntity } from './modules/workflows/entities/workflow-agent.entity';
 import { WorkflowEntity } from './modules/workflows/entities/workflow.entity';
+import { loadConfig } from './config';
 
 export const entities = [
   UserEntity,
@@ -23,9 +24,6 @@ export const entities = [
   CommentEntity,
   AuditEntryEntity,
 ];
-
-/** Where `npm run migration:create` writes new migrations: the repository's top-level `migrations/`. */
-export const MIGRATIONS_SOURCE_DIR = process.env.TANDEM_MIGRATIONS_DIR ?? `${process.cwd()}/migrations`;
 
 /**
  * One connection setting for the server and for migrations: which login it is (runtime or owner) is in the URL
@@ -43,12 +41,12 @@ export function ormConfig(clientUrl: string, poolMax = 10) {
     allowGlobalContext: false,
     migrations: {
       migrationsList,
-      path: MIGRATIONS_SOURCE_DIR,
+      path: loadConfig().migrationsDir,
       emit: 'ts',
       snapshotOnMigrate: false,
       snapshotName: '.snapshot-tandem',
       silent: true,
     },
-    debug: process.env.TANDEM_SQL_DEBUG === '1',
+    debug: loadConfig().sqlDebug,
   });
 }

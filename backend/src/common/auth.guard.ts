@@ -2,7 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { roleAtLeast } from '@tandem/shared';
 import { AuthService } from '../modules/auth/auth.service';
-import { AuditService } from '../modules/audit/audit.service';
+import { AuditService } from '../core/audit.service';
 import { ACCESS_KEY, PUBLIC_KEY, type AccessRule, type TandemRequest } from './access.decorator';
 import { AppError, ErrorCode } from './app-error';
 

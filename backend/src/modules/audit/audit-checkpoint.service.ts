@@ -5,7 +5,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type { AuditCheckpoint, AuditPublicKey, Page } from '@tandem/shared';
 import { checkpointMessage } from '@tandem/shared/audit-chain';
-import { EventBus } from '../../common/event-bus';
+import { EventBus } from '../../core/event-bus';
 import { DEFAULT_PAGE_SIZE, toPage } from '../../common/paging';
 import { loadConfig } from '../../config';
 import { loadSigningKey, type AuditSigningKey } from './audit-signing-key';

@@ -10,7 +10,7 @@ import type { Caller, RequestMeta } from '../../common/caller';
 import { loadConfig } from '../../config';
 import { MaintenanceDatabase } from '../../database/maintenance.module';
 import { AuditExportService } from './audit-export.service';
-import { WritePath } from './write-path.service';
+import { WritePath } from '../../core/write-path.service';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -4,7 +4,7 @@ import type { AuditCheckpoint, AuditVerifyReason, AuditVerifyResult } from '@tan
 import { ChainVerifier, checkpointSignatureValid, GENESIS_HASH } from '@tandem/shared/audit-chain';
 import { AppError } from '../../common/app-error';
 import { AuditCheckpointService, checkpointFromRow, type CheckpointRow } from './audit-checkpoint.service';
-import { entryFromRow, type AuditRow } from './audit.service';
+import { entryFromRow, type AuditRow } from '../../core/audit.service';
 
 /** Rows read per query: verification of any range runs in constant memory. */
 const BATCH = 1000;

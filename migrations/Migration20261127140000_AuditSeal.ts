@@ -17,7 +17,7 @@ const literal = (name: string) => `'${name.replace(/'/g, "''")}'`;
  *   refuses a seq at or below it: deleting the newest entries cannot make the next write reuse their seq;
  * - adds audit_checkpoint, the signed `{seq, hash, at}` of the head, append-only like the log.
  */
-export class Migration20261127130000_AuditSeal extends Migration {
+export class Migration20261127140000_AuditSeal extends Migration {
   /** Read when the migration runs, so an operator's `TANDEM_DB_ROLE` applies. */
   private readonly role = process.env.TANDEM_DB_ROLE || 'tandem_app';
 
