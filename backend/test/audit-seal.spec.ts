@@ -264,7 +264,7 @@ describe('audit seal (issue 11 part 3)', () => {
       lines = await exportFrom(start);
       const good = write('good.ndjson', lines);
       const ok = runCli('verify', good, '--checkpoints', checkpointFile, '--public-key', keyFile);
-      expect(ok.stdout).toMatch(/checkpoint signatures valid, 1 in the export match/);
+      expect(ok.stdout).toMatch(/checkpoint signatures valid, [1-9]\d* in the export match/);
       expect(ok.status).toBe(0);
 
       const entries = lines.slice(0, -1).map((line) => JSON.parse(line) as AuditEntry);
