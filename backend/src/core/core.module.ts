@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
+import { REFUSAL_RECORDER } from '../common/auth-ports';
 import { AuditService } from './audit.service';
 import { EventBus } from './event-bus';
 import { RefusalInterceptor } from './refusal.interceptor';
@@ -11,7 +12,13 @@ import { WritePath } from './write-path.service';
  */
 @Global()
 @Module({
-  providers: [EventBus, AuditService, WritePath, { provide: APP_INTERCEPTOR, useClass: RefusalInterceptor }],
-  exports: [EventBus, AuditService, WritePath],
+  providers: [
+    EventBus,
+    AuditService,
+    WritePath,
+    { provide: REFUSAL_RECORDER, useExisting: AuditService },
+    { provide: APP_INTERCEPTOR, useClass: RefusalInterceptor },
+  ],
+  exports: [EventBus, AuditService, WritePath, REFUSAL_RECORDER],
 })
 export class CoreModule {}

@@ -1,4 +1,4 @@
-import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type { Agent, AgentWithKey, Page } from '@tandem/shared';
 import { AppError } from '../../common/app-error';
@@ -6,7 +6,7 @@ import { applyPatch, creationChanges } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage, type PageQueryDto } from '../../common/paging';
 import { WritePath } from '../../core/write-path.service';
-import { PresenceService } from '../../realtime/presence.service';
+import { AgentPresencePort } from './agent-presence.port';
 import { AGENT_KEY_PREFIX, newSecret, sha256Hex } from '../auth/secrets';
 import type { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
 import { AgentEntity } from './entities/agent.entity';
@@ -37,20 +37,16 @@ function toAgent(entity: AgentEntity, stats: AgentStats | undefined): Agent {
 }
 
 @Injectable()
-export class AgentsService implements OnModuleInit {
+export class AgentsService {
   constructor(
     private readonly orm: MikroORM,
     private readonly writes: WritePath,
     /** Live status comes from connections on every node (DESIGN 3), not from the row. */
-    @Optional() private readonly presence?: PresenceService,
+    private readonly presence: AgentPresencePort,
   ) {}
 
-  onModuleInit(): void {
-    if (this.presence) this.presence.touchAgents = (ids) => this.touchLastSeen(ids);
-  }
-
   /** Persists "seen now" (on connect, disconnect and a slow heartbeat): not a change of the agent, not audited. */
-  private async touchLastSeen(ids: string[]): Promise<void> {
+  async touchLastSeen(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.orm.em.fork().execute(`update agents set last_seen = now() where id in (?)`, [ids]);
   }
@@ -78,7 +74,7 @@ export class AgentsService implements OnModuleInit {
       em,
       agents.map((agent) => agent.id),
     );
-    const live = this.presence ? await this.presence.agentStatuses() : null;
+    const live = (await this.presence.current?.agentStatuses()) ?? null;
     return agents.map((agent) => {
       const serialized = toAgent(agent, stats.get(agent.id));
       return live && !serialized.revoked ? { ...serialized, status: live.get(agent.id) ?? 'offline' } : serialized;
@@ -91,7 +87,8 @@ export class AgentsService implements OnModuleInit {
    */
   private async afterChange(em: EntityManager, agent: AgentEntity): Promise<() => Agent> {
     const stats = (await this.stats(em, [agent.id])).get(agent.id);
-    const live = this.presence ? ((await this.presence.agentStatuses()).get(agent.id) ?? 'offline') : undefined;
+    const statuses = await this.presence.current?.agentStatuses();
+    const live = statuses ? (statuses.get(agent.id) ?? 'offline') : undefined;
     // Built after the flush (WritePath resolves drafts then), so version and updatedAt are the committed ones.
     return () => {
       const serialized = toAgent(agent, stats);
