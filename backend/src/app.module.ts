@@ -34,7 +34,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         MikroOrmModule.forRoot({
-          ...ormConfig(options.databaseUrl, 10),
+          ...ormConfig(options.databaseUrl, 10, { autoLoadEntities: true }),
+          autoLoadEntities: true,
           registerRequestContext: false,
         }),
         MaintenanceModule.forRoot(options.ownerDatabaseUrl),

@@ -13,6 +13,10 @@ import { WorkflowAgentEntity } from './modules/workflows/entities/workflow-agent
 import { WorkflowEntity } from './modules/workflows/entities/workflow.entity';
 import { loadConfig } from './config';
 
+/**
+ * Every entity, for the tools that see the whole schema at once (migrations, `migration:create`). The app itself
+ * does not use this list: each module registers the entities it owns with `MikroOrmModule.forFeature`.
+ */
 export const entities = [
   UserEntity,
   SessionEntity,
@@ -28,11 +32,13 @@ export const entities = [
 /**
  * One connection setting for the server and for migrations: which login it is (runtime or owner) is in the URL
  * (see `database/credentials.ts`). The server never switches roles in a session.
+ * `autoLoadEntities`: the entities come from the modules' `forFeature` (the app), not from the list above.
  */
-export function ormConfig(clientUrl: string, poolMax = 10) {
+export function ormConfig(clientUrl: string, poolMax = 10, options: { autoLoadEntities?: boolean } = {}) {
+  const { autoLoadEntities = false } = options;
   return defineConfig({
     clientUrl,
-    entities,
+    entities: autoLoadEntities ? [] : entities,
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: true },
