@@ -6,6 +6,7 @@ import { startDemo } from './demo/demo-agents';
 import { loadConfig } from './config';
 import { runMigrations } from './database/migrate';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres';
+import { assertAdminPassword } from './modules/auth/password-policy';
 import { gracefulShutdown } from './modules/health/graceful-shutdown';
 import { seedAdmin } from './seed-admin';
 
@@ -16,6 +17,8 @@ import { seedAdmin } from './seed-admin';
 async function main() {
   const logger = new Logger('Tandem');
   const config = loadConfig();
+  // Before anything starts: a weak ADMIN_PASSWORD is a configuration error, named as such.
+  assertAdminPassword(config.adminPassword);
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {
     logger.log(`No DATABASE_URL: starting the embedded PostgreSQL in ${config.dataDir}`);

@@ -50,7 +50,8 @@ export function toErrorBody(exception: unknown): ErrorBody {
     ...extra,
   });
   if (exception instanceof AppError) {
-    return body(exception.status, exception.code, exception.message, exception.extra);
+    const { headers: _headers, ...extra } = exception.extra;
+    return body(exception.status, exception.code, exception.message, extra);
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -90,6 +91,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (response.headersSent) {
       response.end();
       return;
+    }
+    if (exception instanceof AppError) {
+      for (const [name, value] of Object.entries(exception.extra.headers ?? {})) response.setHeader(name, value);
     }
     response.status(body.statusCode).json(body);
   }

@@ -1,5 +1,6 @@
 import { IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES, type CreateUserRequest, type Role } from '@tandem/shared';
+import { MeetsPasswordPolicy } from '../../auth/password-policy';
 
 export class CreateUserDto implements CreateUserRequest {
   @IsEmail()
@@ -12,8 +13,7 @@ export class CreateUserDto implements CreateUserRequest {
   name!: string;
 
   @IsString()
-  @MinLength(8)
-  @MaxLength(1000)
+  @MeetsPasswordPolicy()
   password!: string;
 
   @IsIn(ROLES)
