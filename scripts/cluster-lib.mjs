@@ -1,5 +1,6 @@
 // The local-process form of docker-compose.yml: nginx (Debian's package) in front of N backend nodes, on the
 // machine's PostgreSQL and Redis. Used by `npm run cluster`, `npm run bench` and the fault-injection suite.
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -252,11 +253,15 @@ export async function startCluster({
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first`);
   if (logDir) mkdirSync(logDir, { recursive: true });
   migrate(databaseUrl);
+  const metricsToken = env.METRICS_TOKEN ?? process.env.METRICS_TOKEN ?? randomBytes(16).toString('hex');
   const nodeEnv = {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl ?? '',
     TANDEM_MIGRATE_ON_START: '0',
     DEMO: '0',
+    // nginx runs on this machine: its X-Forwarded-For/Proto are the only ones believed.
+    TRUST_PROXY: 'loopback',
+    METRICS_TOKEN: metricsToken,
     ...env,
   };
   const started = [];
@@ -295,6 +300,7 @@ export async function startCluster({
     url: edge?.url ?? started[0].url,
     nginx: edge,
     nodes: started,
+    metricsToken,
     stop: stopAll,
   };
 }
