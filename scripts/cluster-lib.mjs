@@ -236,6 +236,22 @@ export async function startNginx({ nginxBin, port, backendPorts, logDir, echo })
   };
 }
 
+/** Backend nodes in the topology: docker-compose.yml's `backend-1` and `backend-2`. */
+export const CLUSTER_NODES = 2;
+
+/** What every backend node of the cluster gets, as docker-compose.yml's `x-backend` environment gives it. */
+export function nodeEnvironment({ databaseUrl, redisUrl }) {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl ?? '',
+    // Only the migrate job migrates: never several nodes at once on boot.
+    TANDEM_MIGRATE_ON_START: '0',
+    DEMO: '0',
+    // Only the proxy in front (nginx, on this machine or the compose network) may set X-Forwarded-For/Proto.
+    TRUST_PROXY: 'loopback',
+  };
+}
+
 /**
  * Starts the topology: migrations once, then the nodes one after the other (the first creates the admin),
  * then nginx on a free port (or `port`). Without nginx (`nginx: false` or not installed) `url` is the first node.
@@ -243,7 +259,7 @@ export async function startNginx({ nginxBin, port, backendPorts, logDir, echo })
 export async function startCluster({
   databaseUrl,
   redisUrl = MACHINE_REDIS_URL,
-  nodes = 2,
+  nodes = CLUSTER_NODES,
   nginx = true,
   port,
   env = {},
@@ -254,16 +270,7 @@ export async function startCluster({
   if (logDir) mkdirSync(logDir, { recursive: true });
   migrate(databaseUrl);
   const metricsToken = env.METRICS_TOKEN ?? process.env.METRICS_TOKEN ?? randomBytes(16).toString('hex');
-  const nodeEnv = {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl ?? '',
-    TANDEM_MIGRATE_ON_START: '0',
-    DEMO: '0',
-    // nginx runs on this machine: its X-Forwarded-For/Proto are the only ones believed.
-    TRUST_PROXY: 'loopback',
-    METRICS_TOKEN: metricsToken,
-    ...env,
-  };
+  const nodeEnv = { ...nodeEnvironment({ databaseUrl, redisUrl }), METRICS_TOKEN: metricsToken, ...env };
   const started = [];
   let edge = null;
   const stopAll = async (signal = 'SIGTERM') => {

@@ -1,6 +1,92 @@
+import 'reflect-metadata';
 import { resolve } from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import {
+  getMetadataStorage,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
 
-/** Configuration by environment (DESIGN 9). Read once at start. */
+const FLAG = ['0', '1'];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** Variables where an empty value means something (turned off) rather than "unset". */
+const EMPTY_MEANS_OFF = new Set(['TANDEM_DB_ROLE']);
+
+export const MIN_AUDIT_RETENTION_DAYS = 183;
+
+/**
+ * Every environment variable Tandem reads, with its rule (the README's table lists the same ones). Numbers arrive
+ * as strings and are converted before they are checked, so `PORT=abc` is refused here, never becomes `NaN`.
+ */
+class Environment {
+  @IsOptional() @Min(1) @Max(65_535) @IsInt() PORT?: number;
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+  @IsOptional() @IsString() @IsNotEmpty() TANDEM_DATA_DIR?: string;
+  @IsOptional() @IsEmail({ require_tld: false }) ADMIN_EMAIL?: string;
+  @IsOptional() @IsString() ADMIN_PASSWORD?: string;
+  @IsOptional() @IsIn(FLAG) DEMO?: string;
+  @IsOptional() @Min(1) @IsInt() SESSION_TTL_HOURS?: number;
+  @IsOptional()
+  @Matches(/^[\w:.-]+$/, { message: 'TANDEM_REDIS_PREFIX may hold letters, digits and _ : . - only' })
+  TANDEM_REDIS_PREFIX?: string;
+  @IsOptional() @IsString() TANDEM_NODE_ID?: string;
+  @IsOptional()
+  @Matches(/^[a-z_][a-z0-9_]*$|^$/, { message: 'TANDEM_DB_ROLE must be a plain role name or empty' })
+  TANDEM_DB_ROLE?: string;
+  @IsOptional() @Min(MIN_AUDIT_RETENTION_DAYS) @IsInt() AUDIT_RETENTION_DAYS?: number;
+  @IsOptional() @IsIn(FLAG) COOKIE_SECURE?: string;
+  @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: string;
+  @IsOptional() @Min(0) @IsInt() RATE_LIMIT_HUMAN_PER_MINUTE?: number;
+  @IsOptional() @Min(0) @IsInt() RATE_LIMIT_AGENT_PER_MINUTE?: number;
+  @IsOptional() @Min(1) @IsInt() SOCKET_MAX_BUFFERED_EVENTS?: number;
+  @IsOptional() @Min(0) @IsInt() TANDEM_SCHEDULER_INTERVAL_MS?: number;
+  @IsOptional() @IsString() TANDEM_FRONTEND_DIR?: string;
+  @IsOptional() @IsIn(FLAG) TANDEM_MIGRATE_ON_START?: string;
+  @IsOptional() @IsString() TANDEM_MIGRATIONS_DIR?: string;
+  @IsOptional() @IsIn(FLAG) TANDEM_SQL_DEBUG?: string;
+  @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'TANDEM_URL must be an http(s):// URL' }) TANDEM_URL?: string;
+  @IsOptional() @Min(1) @IsInt() LOGIN_MAX_FAILURES_PER_ACCOUNT?: number;
+  @IsOptional() @Min(1) @IsInt() LOGIN_MAX_FAILURES_PER_IP?: number;
+  @IsOptional() @Min(1) @IsInt() LOGIN_WINDOW_SECONDS?: number;
+  @IsOptional() @IsIn(FLAG) REQUIRE_MFA_FOR_ADMINS?: string;
+  @IsOptional()
+  @Matches(/^(https?:\/\/[^\s,]+)?(\s*,\s*https?:\/\/[^\s,]+)*\s*$/, {
+    message: 'CORS_ORIGINS must be a comma list of http(s):// origins',
+  })
+  CORS_ORIGINS?: string;
+  @IsOptional()
+  @Matches(/^(?!\s*true\s*$)[\w.:/, -]*$/, {
+    message: 'TRUST_PROXY must be a hop count or a comma list of proxy addresses, CIDRs or loopback/uniquelocal',
+  })
+  TRUST_PROXY?: string;
+  @IsOptional() @IsString() @IsNotEmpty() METRICS_TOKEN?: string;
+  @IsOptional() @Min(1) @Max(65_535) @IsInt() METRICS_PORT?: number;
+}
+
+/** The names of every variable Tandem reads (for checks that a deployment sets only known ones). */
+export const CONFIG_VARIABLES: readonly string[] = [
+  ...new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(Environment, '', true, false)
+      .map((rule) => rule.propertyName),
+  ),
+];
+
+/** Configuration by environment (DESIGN 9), validated as a whole. */
 export interface TandemConfig {
   port: number;
   databaseUrl: string | undefined;
@@ -19,6 +105,20 @@ export interface TandemConfig {
   dbRole: string | undefined;
   /** Audit entries younger than this are never removed (EU AI Act floor: 183 days, also the minimum). */
   auditRetentionDays: number;
+  cookieSecure: boolean;
+  logLevel: string;
+  /** Requests per minute and caller; 0 means unlimited. */
+  rateLimits: { humanPerMinute: number; agentPerMinute: number };
+  /** Packets that may wait in a socket's write buffer before the node drops that socket. */
+  socketMaxBufferedEvents: number;
+  /** The suggestion scheduler's tick; 0 turns it off on this node. */
+  schedulerIntervalMs: number;
+  frontendDir: string | undefined;
+  migrateOnStart: boolean;
+  migrationsDir: string;
+  sqlDebug: boolean;
+  /** The server the stand-alone demo agents (`npm run demo`) talk to. */
+  demoUrl: string;
   /** Sign-in brute-force limits: refused attempts per account and per client address within the window. */
   loginMaxFailuresPerAccount: number;
   loginMaxFailuresPerIp: number;
@@ -27,60 +127,84 @@ export interface TandemConfig {
   requireMfaForAdmins: boolean;
   /** Origins (besides the app's own) whose pages may use the session cookie on sockets. */
   corsOrigins: string[];
-  /** Express `trust proxy`: which proxies' X-Forwarded-For/Proto are believed. Nothing is trusted by default. */
+  /** Express `trust proxy`: which proxies' X-Forwarded-For/Proto are believed. None by default. */
   trustProxy: boolean | number | string;
-  /** Always mark the session cookie `Secure` (it is anyway when the request came over HTTPS). */
-  cookieSecure: boolean;
   /** Bearer token that `GET /metrics` requires on the main port. */
   metricsToken: string | undefined;
-  /** A separate (internal) port that serves `/metrics` without a token; then the main port does not serve it. */
+  /** A separate (internal) port that serves `/metrics` without a token. */
   metricsPort: number | undefined;
 }
 
-export const MIN_AUDIT_RETENTION_DAYS = 183;
+/** A problem the user can fix before starting Tandem: printed as its message alone, without a stack trace. */
+export class StartupError extends Error {}
 
+/** A configuration that cannot be used: its message names each bad variable and what it must be. */
+export class ConfigError extends StartupError {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration: ${problems.join('; ')}`);
+  }
+}
+
+const messages = (errors: ValidationError[], raw: Record<string, string>) =>
+  errors.flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((message) => `${message} (got ${JSON.stringify(raw[error.property])})`),
+  );
+
+/** Reads and checks the environment; throws a `ConfigError` naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
+  const raw: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && (value !== '' || EMPTY_MEANS_OFF.has(name))) raw[name] = value;
+  }
+  const vars = plainToInstance(Environment, raw, { enableImplicitConversion: true, excludeExtraneousValues: false });
+  const errors = validateSync(vars, { forbidUnknownValues: false, stopAtFirstError: true });
+  if (errors.length) throw new ConfigError(messages(errors, raw));
   return {
-    port: Number(env.PORT ?? 3000),
-    databaseUrl: env.DATABASE_URL || undefined,
-    redisUrl: env.REDIS_URL || undefined,
-    dataDir: resolve(env.TANDEM_DATA_DIR ?? '.tandem'),
-    adminEmail: env.ADMIN_EMAIL || undefined,
-    adminPassword: env.ADMIN_PASSWORD || undefined,
-    demo: env.DEMO !== '0',
-    sessionTtlHours: Number(env.SESSION_TTL_HOURS ?? 24 * 7),
-    redisPrefix: env.TANDEM_REDIS_PREFIX ?? 'tandem',
-    nodeId: env.TANDEM_NODE_ID ?? `node-${process.pid}`,
-    dbRole: env.TANDEM_DB_ROLE === undefined ? 'tandem_app' : env.TANDEM_DB_ROLE || undefined,
-    auditRetentionDays: Math.max(MIN_AUDIT_RETENTION_DAYS, Number(env.AUDIT_RETENTION_DAYS) || 0),
-    loginMaxFailuresPerAccount: positive(env.LOGIN_MAX_FAILURES_PER_ACCOUNT, 10),
-    loginMaxFailuresPerIp: positive(env.LOGIN_MAX_FAILURES_PER_IP, 100),
-    loginWindowSeconds: positive(env.LOGIN_WINDOW_SECONDS, 900),
-    requireMfaForAdmins: env.REQUIRE_MFA_FOR_ADMINS === '1' || env.REQUIRE_MFA_FOR_ADMINS === 'true',
-    corsOrigins: (env.CORS_ORIGINS ?? '')
+    port: vars.PORT ?? 3000,
+    databaseUrl: vars.DATABASE_URL,
+    redisUrl: vars.REDIS_URL,
+    dataDir: resolve(vars.TANDEM_DATA_DIR ?? '.tandem'),
+    adminEmail: vars.ADMIN_EMAIL,
+    adminPassword: vars.ADMIN_PASSWORD,
+    demo: vars.DEMO !== '0',
+    sessionTtlHours: vars.SESSION_TTL_HOURS ?? 24 * 7,
+    redisPrefix: vars.TANDEM_REDIS_PREFIX ?? 'tandem',
+    nodeId: vars.TANDEM_NODE_ID ?? `node-${process.pid}`,
+    dbRole: vars.TANDEM_DB_ROLE === undefined ? 'tandem_app' : vars.TANDEM_DB_ROLE || undefined,
+    auditRetentionDays: vars.AUDIT_RETENTION_DAYS ?? MIN_AUDIT_RETENTION_DAYS,
+    cookieSecure: vars.COOKIE_SECURE === '1',
+    logLevel: vars.LOG_LEVEL ?? 'info',
+    rateLimits: {
+      humanPerMinute: vars.RATE_LIMIT_HUMAN_PER_MINUTE ?? 600,
+      agentPerMinute: vars.RATE_LIMIT_AGENT_PER_MINUTE ?? 300,
+    },
+    socketMaxBufferedEvents: vars.SOCKET_MAX_BUFFERED_EVENTS ?? 2000,
+    schedulerIntervalMs: vars.TANDEM_SCHEDULER_INTERVAL_MS ?? 1000,
+    frontendDir: vars.TANDEM_FRONTEND_DIR,
+    migrateOnStart: vars.TANDEM_MIGRATE_ON_START !== '0',
+    migrationsDir: vars.TANDEM_MIGRATIONS_DIR ?? `${process.cwd()}/migrations`,
+    sqlDebug: vars.TANDEM_SQL_DEBUG === '1',
+    demoUrl: vars.TANDEM_URL ?? `http://localhost:${vars.PORT ?? 3000}`,
+    loginMaxFailuresPerAccount: vars.LOGIN_MAX_FAILURES_PER_ACCOUNT ?? 10,
+    loginMaxFailuresPerIp: vars.LOGIN_MAX_FAILURES_PER_IP ?? 100,
+    loginWindowSeconds: vars.LOGIN_WINDOW_SECONDS ?? 900,
+    requireMfaForAdmins: vars.REQUIRE_MFA_FOR_ADMINS === '1',
+    corsOrigins: (vars.CORS_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim().replace(/\/+$/, ''))
       .filter(Boolean),
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
-    cookieSecure: env.COOKIE_SECURE === '1' || env.COOKIE_SECURE === 'true',
-    metricsToken: env.METRICS_TOKEN || undefined,
-    metricsPort: env.METRICS_PORT ? Number(env.METRICS_PORT) : undefined,
+    trustProxy: trustProxy(vars.TRUST_PROXY),
+    metricsToken: vars.METRICS_TOKEN,
+    metricsPort: vars.METRICS_PORT,
   };
 }
 
-function positive(value: string | undefined, fallback: number): number {
-  const number = Number(value);
-  return value && Number.isInteger(number) && number > 0 ? number : fallback;
-}
-
 /**
- * `TRUST_PROXY`: unset or empty trusts no proxy (the client address is the socket's); a hop count (`1`); or a
- * comma list of addresses, CIDRs or Express's names (`loopback`, `uniquelocal`). `true` (trust anyone) is refused.
+ * `TRUST_PROXY`: unset, empty or `0` trusts no proxy (the client address is the socket's); a hop count; or a comma
+ * list of addresses, CIDRs or Express's names (`loopback`, `uniquelocal`). `true` (anyone) is refused above.
  */
-function parseTrustProxy(value: string | undefined): boolean | number | string {
+function trustProxy(value: string | undefined): boolean | number | string {
   const text = value?.trim();
   if (!text || text === '0' || text === 'false') return false;
-  if (/^\d+$/.test(text)) return Number(text);
-  if (text === 'true') throw new Error('TRUST_PROXY=true would believe X-Forwarded-For from anyone; name the proxies');
-  return text;
+  return /^\d+$/.test(text) ? Number(text) : text;
 }

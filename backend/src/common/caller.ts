@@ -12,7 +12,8 @@ export type Caller =
       /** `REQUIRE_MFA_FOR_ADMINS`: an admin without two-factor, whose session may only enrol. */
       mfaEnrollmentRequired?: boolean;
     }
-  | { type: 'agent'; id: string; name: string }
+  /** `keyHash`: which of the agent's keys (sha256) was used, so that a rotation ends what the old key opened. */
+  | { type: 'agent'; id: string; name: string; keyHash?: string }
   | { type: 'system'; id: null; name: string; onBehalfOf?: string };
 
 export const SYSTEM: Caller = { type: 'system', id: null, name: 'system' };

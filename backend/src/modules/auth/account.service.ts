@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { SessionInfo } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import type { Caller, RequestMeta } from '../../common/caller';
-import { WritePath } from '../audit/write-path.service';
+import { WritePath } from '../../core/write-path.service';
 import { UserEntity } from '../users/entities/user.entity';
 import { AuthService } from './auth.service';
 import type { ChangePasswordDto } from './dto/password.dto';

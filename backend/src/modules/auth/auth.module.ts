@@ -1,17 +1,23 @@
 import { Module } from '@nestjs/common';
+import { CALLER_RESOLVER } from '../../common/auth-ports';
 import { AgentsModule } from '../agents/agents.module';
 import { AccountController } from './account.controller';
 import { AccountService } from './account.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { LoginLimiter } from './login-limiter.service';
 import { MfaService } from './mfa.service';
 import { PrincipalService } from './principal.service';
 
 @Module({
   imports: [AgentsModule],
   controllers: [AuthController, AccountController],
-  providers: [AuthService, PrincipalService, LoginLimiter, MfaService, AccountService],
-  exports: [AuthService],
+  providers: [
+    AuthService,
+    PrincipalService,
+    MfaService,
+    AccountService,
+    { provide: CALLER_RESOLVER, useExisting: AuthService },
+  ],
+  exports: [AuthService, CALLER_RESOLVER],
 })
 export class AuthModule {}

@@ -1,7 +1,14 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import {
+  Global,
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { createClient, type RedisClientType } from 'redis';
 import { loadConfig } from '../../config';
-import { RealtimeRedis } from '../../realtime/realtime-redis';
 import { sha256Hex } from './secrets';
 
 /** Refused sign-in attempts per key in a fixed window that starts at the first refusal. */
@@ -45,10 +52,27 @@ class MemoryFailureStore implements FailureStore {
 
 /** Shared by every node, so an attacker gains nothing by spreading attempts over nodes. */
 class RedisFailureStore implements FailureStore {
-  constructor(private readonly redis: RealtimeRedis) {}
+  private constructor(private readonly client: RedisClientType) {}
+
+  /** No offline queue: while Redis is down a call fails at once and the limiter falls back to memory. */
+  static async connect(url: string, onError: (error: Error) => void): Promise<RedisFailureStore> {
+    const client = createClient({
+      url,
+      disableOfflineQueue: true,
+      socket: { connectTimeout: 3000, reconnectStrategy: (retries: number) => Math.min(100 * (retries + 1), 2000) },
+    }) as RedisClientType;
+    client.on('error', onError);
+    await client.connect();
+    return new RedisFailureStore(client);
+  }
+
+  private ready() {
+    if (!this.client.isReady) throw new Error('Redis is not connected');
+    return this.client;
+  }
 
   async add(key: string, windowMs: number) {
-    const [count, , ttlMs] = await this.redis.cmd
+    const [count, , ttlMs] = await this.ready()
       .multi()
       .incr(key)
       .pExpire(key, windowMs, 'NX')
@@ -58,14 +82,20 @@ class RedisFailureStore implements FailureStore {
   }
 
   async peek(key: string) {
-    const [count, ttlMs] = await this.redis.cmd.multi().get(key).pTTL(key).exec();
+    const [count, ttlMs] = await this.ready().multi().get(key).pTTL(key).exec();
     return { count: Number(count ?? 0), ttlMs: Math.max(0, Number(ttlMs)) };
   }
 
   async clear(key: string) {
-    await this.redis.cmd.del(key);
+    await this.ready().del(key);
+  }
+
+  async close() {
+    await this.client.close().catch(() => undefined);
   }
 }
+
+
 
 export interface LoginBlock {
   scope: 'account' | 'address';
@@ -79,18 +109,32 @@ export interface LoginBlock {
  * the counts are shared by all nodes; without it (or while it is unreachable) they are kept in this node's memory.
  */
 @Injectable()
-export class LoginLimiter {
+export class LoginLimiter implements OnApplicationShutdown {
   private readonly logger = new Logger('LoginLimiter');
   private readonly config = loadConfig();
   private readonly memory = new MemoryFailureStore();
-  private readonly shared: FailureStore | null;
+  private shared: RedisFailureStore | null = null;
   private readonly namespace: string;
   private lastWarning = 0;
 
-  constructor(orm: MikroORM, @Optional() @Inject(RealtimeRedis) redis: RealtimeRedis | null) {
-    this.shared = redis ? new RedisFailureStore(redis) : null;
+  constructor(orm: MikroORM) {
     // Deployments (and test runs) that share one Redis and prefix but not a database keep separate counts.
     this.namespace = `${this.config.redisPrefix}:login:${String(orm.config.get('dbName') ?? '')}`;
+  }
+
+  async connect(redisUrl: string | undefined): Promise<this> {
+    if (redisUrl) this.shared = await RedisFailureStore.connect(redisUrl, (error) => this.warn(error));
+    return this;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.shared?.close();
+  }
+
+  private warn(error: unknown) {
+    if (Date.now() - this.lastWarning < 5000) return;
+    this.lastWarning = Date.now();
+    this.logger.warn(`Redis unavailable (${String(error)}); sign-in limits are kept in memory meanwhile`);
   }
 
   private get windowMs() {
@@ -110,10 +154,7 @@ export class LoginLimiter {
       try {
         return await work(this.shared);
       } catch (error) {
-        if (Date.now() - this.lastWarning > 5000) {
-          this.lastWarning = Date.now();
-          this.logger.warn(`Redis unavailable (${String(error)}); sign-in limits are kept in memory meanwhile`);
-        }
+        this.warn(error);
       }
     }
     return work(this.memory);
@@ -147,5 +188,24 @@ export class LoginLimiter {
   async succeeded(email: string): Promise<void> {
     const keys = this.keys(email, null);
     await this.use((store) => store.clear(keys.account));
+  }
+}
+
+/** Global so that AuthModule (imported statically elsewhere) gets the one limiter, wired to the app's Redis. */
+@Global()
+@Module({})
+export class LoginLimiterModule {
+  static forRoot(options: { redisUrl?: string }): DynamicModule {
+    return {
+      module: LoginLimiterModule,
+      providers: [
+        {
+          provide: LoginLimiter,
+          inject: [MikroORM],
+          useFactory: (orm: MikroORM) => new LoginLimiter(orm).connect(options.redisUrl),
+        },
+      ],
+      exports: [LoginLimiter],
+    };
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { MfaEnableResponse, MfaSetupResponse } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import type { Caller, RequestMeta } from '../../common/caller';
-import { WritePath } from '../audit/write-path.service';
+import { WritePath } from '../../core/write-path.service';
 import { UserEntity } from '../users/entities/user.entity';
 import type { MfaDisableDto } from './dto/mfa.dto';
 import { matchMfaCode, spendMfaCode } from './mfa-codes';
