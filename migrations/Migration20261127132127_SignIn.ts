@@ -11,7 +11,9 @@ export class Migration20261127132127_SignIn extends Migration {
     this.addSql(
       `create table "mfa_challenges" ("id" uuid not null, "token_hash" varchar(255) not null, "user_id" uuid not null, "attempts" int not null default 0, "expires_at" timestamptz not null, primary key ("id"));`,
     );
-    this.addSql(`alter table "mfa_challenges" add constraint "mfa_challenges_token_hash_unique" unique ("token_hash");`);
+    this.addSql(
+      `alter table "mfa_challenges" add constraint "mfa_challenges_token_hash_unique" unique ("token_hash");`,
+    );
     this.addSql(`create index "mfa_challenges_user_id_index" on "mfa_challenges" ("user_id");`);
     this.addSql(`alter table "sessions" add "ip" varchar(255) null, add "user_agent" text null;`);
     this.addSql(

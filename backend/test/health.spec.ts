@@ -66,7 +66,9 @@ describe('health, readiness and metrics', () => {
       expect(ack).toMatchObject({ ok: true, replayed: 1 });
       await waitFor('the workflow event to be emitted', async () => {
         await touchWorkflow(t, workflow.id);
-        return /tandem_events_emitted_total\{type="workflow.updated"\} [1-9]/.test((await t.http.get('/metrics').set(bearer(METRICS_TOKEN))).text);
+        return /tandem_events_emitted_total\{type="workflow.updated"\} [1-9]/.test(
+          (await t.http.get('/metrics').set(bearer(METRICS_TOKEN))).text,
+        );
       });
       const text = (await t.http.get('/metrics').set(bearer(METRICS_TOKEN)).expect(200)).text;
       expect(text).toMatch(/tandem_socket_connections [1-9]/);

@@ -28,7 +28,8 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 
 /** PostgreSQL class 22 "data exception": out-of-range numbers and dates, bad encodings, malformed text. */
 function isDataException(error: unknown): boolean {
-  const state = (error as { sqlState?: string; code?: string } | null)?.sqlState ?? (error as { code?: string } | null)?.code;
+  const state =
+    (error as { sqlState?: string; code?: string } | null)?.sqlState ?? (error as { code?: string } | null)?.code;
   return typeof state === 'string' && /^22[0-9A-Z]{3}$/.test(state);
 }
 
@@ -56,7 +57,9 @@ export function toErrorBody(exception: unknown): ErrorBody {
     ...extra,
   });
   if (exception instanceof AppError) {
-    const { headers: _headers, ...extra } = exception.extra;
+    // Headers go on the response (see the filter below), not into the body.
+    const extra = { ...exception.extra };
+    delete extra.headers;
     return body(exception.status, exception.code, exception.message, extra);
   }
   if (exception instanceof HttpException) {

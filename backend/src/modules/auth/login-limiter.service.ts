@@ -1,11 +1,4 @@
-import {
-  Global,
-  Injectable,
-  Logger,
-  Module,
-  type DynamicModule,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { Global, Injectable, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { createClient, type RedisClientType } from 'redis';
 import { loadConfig } from '../../config';
@@ -72,12 +65,7 @@ class RedisFailureStore implements FailureStore {
   }
 
   async add(key: string, windowMs: number) {
-    const [count, , ttlMs] = await this.ready()
-      .multi()
-      .incr(key)
-      .pExpire(key, windowMs, 'NX')
-      .pTTL(key)
-      .exec();
+    const [count, , ttlMs] = await this.ready().multi().incr(key).pExpire(key, windowMs, 'NX').pTTL(key).exec();
     return { count: Number(count), ttlMs: Number(ttlMs) };
   }
 
@@ -94,8 +82,6 @@ class RedisFailureStore implements FailureStore {
     await this.client.close().catch(() => undefined);
   }
 }
-
-
 
 export interface LoginBlock {
   scope: 'account' | 'address';
@@ -181,7 +167,9 @@ export class LoginLimiter implements OnApplicationShutdown {
   /** A wrong password (or two-factor code): counts against both the account and the address. */
   async failed(email: string, ip: string | null): Promise<void> {
     const keys = this.keys(email, ip);
-    await this.use((store) => Promise.all([store.add(keys.account, this.windowMs), store.add(keys.address, this.windowMs)]));
+    await this.use((store) =>
+      Promise.all([store.add(keys.account, this.windowMs), store.add(keys.address, this.windowMs)]),
+    );
   }
 
   /** A completed sign-in clears the account's count (not the address's: one good account must not launder it). */

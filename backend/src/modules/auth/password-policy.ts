@@ -35,7 +35,9 @@ export function MeetsPasswordPolicy(options?: ValidationOptions): PropertyDecora
       validator: {
         validate: (value: unknown) => typeof value === 'string' && passwordProblems(value).length === 0,
         defaultMessage: (args) =>
-          typeof args?.value === 'string' ? passwordProblems(args.value).join('; ') : `${args?.property} must be a string`,
+          typeof args?.value === 'string'
+            ? passwordProblems(args.value).join('; ')
+            : `${args?.property} must be a string`,
       },
     });
   };

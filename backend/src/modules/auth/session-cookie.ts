@@ -18,5 +18,10 @@ export function setSessionCookie(req: Request, res: Response, token: string): vo
 }
 
 export function clearSessionCookie(req: Request, res: Response): void {
-  res.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure: loadConfig().cookieSecure || req.secure });
+  res.clearCookie(SESSION_COOKIE, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: loadConfig().cookieSecure || req.secure,
+  });
 }

@@ -45,7 +45,12 @@ export function newRecoveryCodes(count = 10): string[] {
 }
 
 export function recoveryCodeHash(code: string): string {
-  return sha256Hex(`tandem-recovery:${code.trim().toLowerCase().replace(/[\s-]+/g, '')}`);
+  return sha256Hex(
+    `tandem-recovery:${code
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '')}`,
+  );
 }
 
 export function looksLikeRecoveryCode(code: string): boolean {
