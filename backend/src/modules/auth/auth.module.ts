@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { CALLER_RESOLVER } from '../../common/auth-ports';
 import { AgentsModule } from '../agents/agents.module';
 import { AccountController } from './account.controller';
@@ -7,9 +8,11 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { MfaService } from './mfa.service';
 import { PrincipalService } from './principal.service';
+import { MfaChallengeEntity } from './entities/mfa-challenge.entity';
+import { SessionEntity } from './entities/session.entity';
 
 @Module({
-  imports: [AgentsModule],
+  imports: [MikroOrmModule.forFeature([SessionEntity, MfaChallengeEntity]), AgentsModule],
   controllers: [AuthController, AccountController],
   providers: [
     AuthService,
