@@ -80,6 +80,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private readonly pending: AuditEntry[] = [];
   private draining = false;
   private stopListening: () => void = () => undefined;
+  private stopEphemeral: () => void = () => undefined;
   /** Packets that may wait in a socket's write buffer (it stopped reading) before the node drops it. */
   private readonly bufferLimit = loadConfig().socketMaxBufferedEvents;
   private readonly corsOrigins = loadConfig().corsOrigins;
@@ -107,6 +108,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       (envelopes) => this.deliver(envelopes),
     );
     this.stopListening = this.bus.onCommitted((committed) => this.enqueue(committed));
+    // Through the adapter, so subscribers on every node get it (e.g. a signed audit checkpoint).
+    this.stopEphemeral = this.bus.onEphemeral((event) => server.to(event.channel).emit('ephemeral', event));
     this.authority.attach(server, (socket, channel) => this.leave(socket, channel));
     this.presence.publish = (event) => server.to(event.channel).emit('ephemeral', event);
     this.presence.localChannels = () => [...server.sockets.adapter.rooms.keys()].filter((room) => parseChannel(room));
@@ -115,6 +118,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   async onModuleDestroy(): Promise<void> {
     this.stopListening();
+    this.stopEphemeral();
     this.authority.detach();
     this.pending.length = 0;
     await this.presence.stop();
