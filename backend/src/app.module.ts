@@ -13,9 +13,11 @@ import { AuthModule } from './modules/auth/auth.module';
 import { LoginLimiterModule } from './modules/auth/login-limiter.service';
 import { CommentsModule } from './modules/comments/comments.module';
 import { HealthModule } from './modules/health/health.module';
+import { InterruptsModule } from './modules/interrupts/interrupts.module';
 import { SuggestionsModule } from './modules/suggestions/suggestions.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { UsersModule } from './modules/users/users.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { WorkflowsModule } from './modules/workflows/workflows.module';
 import { RealtimeModule } from './realtime/realtime.module';
 
@@ -50,6 +52,8 @@ export class AppModule {
         TasksModule,
         CommentsModule,
         SuggestionsModule,
+        InterruptsModule,
+        WebhooksModule,
         RealtimeModule.forRoot({ redisUrl: options.redisUrl }),
         HealthModule.forRoot({ redisUrl: options.redisUrl }),
         RateLimitModule.forRoot({

@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -83,6 +84,15 @@ class Environment {
   TRUST_PROXY?: string;
   @IsOptional() @IsString() @IsNotEmpty() METRICS_TOKEN?: string;
   @IsOptional() @Min(1) @Max(65_535) @IsInt() METRICS_PORT?: number;
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'TANDEM_PUBLIC_URL must be an http(s):// URL' })
+  TANDEM_PUBLIC_URL?: string;
+  @IsOptional() @IsIn(FLAG) WEBHOOK_ALLOW_PRIVATE?: string;
+  @IsOptional() @Min(1) @IsInt() WEBHOOK_RETRY_BASE_MS?: number;
+  @IsOptional() @Min(0.0001) @IsNumber() WEBHOOK_RETRY_MAX_HOURS?: number;
+  @IsOptional() @Min(1) @IsInt() WEBHOOK_MAX_FAILURES?: number;
+  @IsOptional() @Min(1) @IsInt() WEBHOOK_TIMEOUT_MS?: number;
+  @IsOptional() @Min(0) @IsInt() WEBHOOK_POLL_MS?: number;
 }
 
 /** The names of every variable Tandem reads (for checks that a deployment sets only known ones). */
@@ -152,6 +162,24 @@ export interface TandemConfig {
   metricsToken: string | undefined;
   /** A separate (internal) port that serves `/metrics` without a token. */
   metricsPort: number | undefined;
+  /** Where people reach the app (links in webhook messages); default `http://localhost:<PORT>`. */
+  publicUrl: string;
+  /** Outgoing webhooks (issue 14): see `modules/webhooks`. */
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** `WEBHOOK_ALLOW_PRIVATE=1` lets webhooks target loopback and private addresses (tests, on-premise receivers). */
+  allowPrivate: boolean;
+  /** The first retry waits this long; each next one twice as long (plus up to 25% jitter), capped at an hour. */
+  retryBaseMs: number;
+  /** A delivery is retried for this long after its event; then it fails and the webhook is paused. */
+  retryMaxHours: number;
+  /** This many failed attempts in a row (across deliveries) pause the webhook. */
+  maxFailures: number;
+  timeoutMs: number;
+  /** How often each node looks for due deliveries (commits on the node also wake it); 0 = this node sends none. */
+  pollMs: number;
 }
 
 /** A problem the user can fix before starting Tandem: printed as its message alone, without a stack trace. */
@@ -221,6 +249,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     trustProxy: trustProxy(vars.TRUST_PROXY),
     metricsToken: vars.METRICS_TOKEN,
     metricsPort: vars.METRICS_PORT,
+    publicUrl: (vars.TANDEM_PUBLIC_URL ?? `http://localhost:${vars.PORT ?? 3000}`).replace(/\/+$/, ''),
+    webhooks: {
+      allowPrivate: vars.WEBHOOK_ALLOW_PRIVATE === '1',
+      retryBaseMs: vars.WEBHOOK_RETRY_BASE_MS ?? 5000,
+      retryMaxHours: vars.WEBHOOK_RETRY_MAX_HOURS ?? 24,
+      maxFailures: vars.WEBHOOK_MAX_FAILURES ?? 50,
+      timeoutMs: vars.WEBHOOK_TIMEOUT_MS ?? 5000,
+      pollMs: vars.WEBHOOK_POLL_MS ?? 1000,
+    },
   };
 }
 

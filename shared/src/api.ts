@@ -164,10 +164,12 @@ export interface CreateSuggestionRequest {
   taskId?: string | null;
   workflowId?: string;
   kind: SuggestionKind;
-  action: string;
+  /** Required, except for a `question` (it defaults to the question). */
+  action?: string;
   reasoning?: string;
   payload?: Record<string, unknown>;
-  confidence: number;
+  /** Required, except for a `question`. */
+  confidence?: number;
 }
 export interface ReviseSuggestionRequest {
   action?: string;
@@ -177,9 +179,12 @@ export interface ReviseSuggestionRequest {
 }
 export interface DecideSuggestionRequest {
   decision: Decision;
-  revision: number;
+  /** The revision the approver saw; optional for `question` and `interrupt` (they have only one). */
+  revision?: number;
   note?: string;
   payload?: Record<string, unknown>;
+  /** The text answer of a `respond` decision. */
+  response?: string;
 }
 
 export interface CreateCommentRequest {
