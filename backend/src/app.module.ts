@@ -10,6 +10,7 @@ import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CommentsModule } from './modules/comments/comments.module';
 import { HealthModule } from './modules/health/health.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { SuggestionsModule } from './modules/suggestions/suggestions.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { UsersModule } from './modules/users/users.module';
@@ -40,6 +41,7 @@ export class AppModule {
         TasksModule,
         CommentsModule,
         SuggestionsModule,
+        NotificationsModule,
         RealtimeModule.forRoot({ redisUrl: options.redisUrl }),
         HealthModule.forRoot({ redisUrl: options.redisUrl }),
         RateLimitModule.forRoot({

@@ -19,6 +19,14 @@ export interface TandemConfig {
   dbRole: string | undefined;
   /** Audit entries younger than this are never removed (EU AI Act floor: 183 days, also the minimum). */
   auditRetentionDays: number;
+  /** Outgoing email (`smtp://` upgrades with STARTTLS when offered, `smtps://` is TLS from the start); none: no email. */
+  smtpUrl: string | undefined;
+  /** The sender of notification emails. */
+  smtpFrom: string;
+  /** Suggestion notifications are mailed as one digest per user and this many seconds. */
+  notifyDigestSeconds: number;
+  /** Where people open Tandem, for links in emails; default `http://localhost:<PORT>`. */
+  publicUrl: string;
 }
 
 export const MIN_AUDIT_RETENTION_DAYS = 183;
@@ -37,5 +45,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     nodeId: env.TANDEM_NODE_ID ?? `node-${process.pid}`,
     dbRole: env.TANDEM_DB_ROLE === undefined ? 'tandem_app' : env.TANDEM_DB_ROLE || undefined,
     auditRetentionDays: Math.max(MIN_AUDIT_RETENTION_DAYS, Number(env.AUDIT_RETENTION_DAYS) || 0),
+    smtpUrl: env.SMTP_URL || undefined,
+    smtpFrom: env.SMTP_FROM || 'Tandem <tandem@localhost>',
+    notifyDigestSeconds: Number(env.NOTIFY_DIGEST_SECONDS) > 0 ? Number(env.NOTIFY_DIGEST_SECONDS) : 300,
+    publicUrl: (env.TANDEM_PUBLIC_URL || `http://localhost:${Number(env.PORT ?? 3000)}`).replace(/\/+$/, ''),
   };
 }

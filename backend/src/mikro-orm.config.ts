@@ -6,6 +6,8 @@ import { AgentEntity } from './modules/agents/entities/agent.entity';
 import { AuditEntryEntity } from './modules/audit/entities/audit-entry.entity';
 import { SessionEntity } from './modules/auth/entities/session.entity';
 import { CommentEntity } from './modules/comments/entities/comment.entity';
+import { NotificationPreferencesEntity } from './modules/notifications/entities/notification-preferences.entity';
+import { NotificationEntity } from './modules/notifications/entities/notification.entity';
 import { SuggestionEntity } from './modules/suggestions/entities/suggestion.entity';
 import { TaskEntity } from './modules/tasks/entities/task.entity';
 import { UserEntity } from './modules/users/entities/user.entity';
@@ -22,6 +24,8 @@ export const entities = [
   SuggestionEntity,
   CommentEntity,
   AuditEntryEntity,
+  NotificationEntity,
+  NotificationPreferencesEntity,
 ];
 
 /** Where `npm run migration:create` writes new migrations: the repository's top-level `migrations/`. */

@@ -1,5 +1,5 @@
 /** Request and response shapes of the REST API (DESIGN 9). Backend DTO classes implement these. */
-import type { Agent, User, WipLimit, WorkflowPolicy } from './entities.js';
+import type { Agent, Reviewers, User, WipLimit, WorkflowPolicy } from './entities.js';
 import type { Decision, Role, SuggestionKind, TaskPriority, TaskStatus, WorkflowStatus } from './vocabulary.js';
 
 export interface LoginRequest {
@@ -115,6 +115,8 @@ export interface CreateSuggestionRequest {
   reasoning?: string;
   payload?: Record<string, unknown>;
   confidence: number;
+  /** Route it to these reviewers instead of the workflow policy's. */
+  reviewers?: Reviewers;
 }
 export interface ReviseSuggestionRequest {
   action?: string;

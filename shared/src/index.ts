@@ -9,3 +9,4 @@ export * from './client/rest-client.js';
 export * from './client/tandem-client.js';
 export * from './client/suggest.js';
 export * from './audit.js';
+export * from './notifications.js';

@@ -70,6 +70,12 @@ export function socketBufferLimit(env: NodeJS.ProcessEnv = process.env): number 
   return Number(env.SOCKET_MAX_BUFFERED_EVENTS) || 2000;
 }
 
+/**
+ * Each signed-in person's own room: every socket of that user, on any node, joins it on connect; it is not a
+ * channel, so nobody can subscribe to it. Notifications go there (through the Redis adapter to every node).
+ */
+const userRoom = (userId: string) => `user:${userId}`;
+
 const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /**
@@ -86,6 +92,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private draining = false;
   private lostEmits = 0;
   private stopListening: () => void = () => undefined;
+  private stopNotifying: () => void = () => undefined;
   private readonly bufferLimit = socketBufferLimit();
 
   constructor(
@@ -110,6 +117,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       (envelopes) => this.deliver(envelopes),
     );
     this.stopListening = this.bus.onCommitted((committed) => this.enqueue(committed));
+    this.stopNotifying = this.bus.onNotifications((notices) => {
+      for (const { userId, notification } of notices) server.to(userRoom(userId)).emit('notification', notification);
+    });
     this.presence.publish = (event) => server.to(event.channel).emit('ephemeral', event);
     this.presence.localChannels = () => [...server.sockets.adapter.rooms.keys()].filter((room) => parseChannel(room));
     this.presence.start();
@@ -117,6 +127,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   async onModuleDestroy(): Promise<void> {
     this.stopListening();
+    this.stopNotifying();
     this.pending.length = 0;
     await this.presence.stop();
   }
@@ -176,6 +187,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     });
     const { caller } = socket.data;
     if (caller.type === 'agent') void this.presence.agentConnected(this.socketKey(socket), caller.id);
+    if (caller.type === 'human') void socket.join(userRoom(caller.id));
   }
 
   /** Socket messages share the caller's budget (per user, per agent key), so a noisy agent cannot starve others. */
