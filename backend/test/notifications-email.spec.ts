@@ -1,5 +1,5 @@
 import { REDIS_URL } from './support/services';
-import { bearer, type TestApp } from './support/test-app';
+import { bearer, startTestApp, type TestApp } from './support/test-app';
 import { startCluster, waitFor, type Cluster } from './support/nodes';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
 import { suggest } from './suggestions-helpers';
@@ -109,7 +109,6 @@ describe('notification email (a real SMTP server)', () => {
     const tlsSink = await startSmtpSink({ secure: true });
     const previous = process.env.SMTP_URL;
     process.env.SMTP_URL = tlsSink.url;
-    const { startTestApp } = await import('./support/test-app');
     const single = await startTestApp();
     try {
       const created = await single.http

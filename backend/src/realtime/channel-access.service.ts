@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { parseChannel, workflowChannel, type Channel } from '@tandem/shared';
 import { isHumanAtLeast, type Caller, type RequestMeta } from '../common/caller';
-import { AuditService } from '../modules/audit/audit.service';
+import { AuditService } from '../core/audit.service';
 import { WorkflowEntity } from '../modules/workflows/entities/workflow.entity';
 import { WorkflowAccess } from '../modules/workflows/workflow-access.service';
 

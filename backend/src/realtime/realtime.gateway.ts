@@ -21,7 +21,7 @@ import {
 } from '@tandem/shared';
 import { SESSION_COOKIE } from '../common/auth.guard';
 import type { Caller, RequestMeta } from '../common/caller';
-import { EventBus, type CommittedEntry } from '../common/event-bus';
+import { EventBus, type CommittedEntry } from '../core/event-bus';
 import {
   eventsEmitted,
   replayedEvents,
@@ -35,6 +35,7 @@ import { ChannelAccess } from './channel-access.service';
 import { EventLog } from './event-log.service';
 import { PresenceService } from './presence.service';
 import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime.options';
+import { loadConfig } from '../config';
 
 /** One socket's subscription to one channel: what it was last sent, and live events held back during replay. */
 interface Subscription {
@@ -63,14 +64,6 @@ function cookieValue(header: string | undefined, name: string): string | null {
 }
 
 /**
- * `SOCKET_MAX_BUFFERED_EVENTS` (2000, twice the replay bound): how many packets may wait in a socket's write
- * buffer (it stopped reading and the kernel's buffers are full) before the node drops it.
- */
-export function socketBufferLimit(env: NodeJS.ProcessEnv = process.env): number {
-  return Number(env.SOCKET_MAX_BUFFERED_EVENTS) || 2000;
-}
-
-/**
  * Each signed-in person's own room: every socket of that user, on any node, joins it on connect; it is not a
  * channel, so nobody can subscribe to it. Notifications go there (through the Redis adapter to every node).
  */
@@ -93,7 +86,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private lostEmits = 0;
   private stopListening: () => void = () => undefined;
   private stopNotifying: () => void = () => undefined;
-  private readonly bufferLimit = socketBufferLimit();
+  /** Packets that may wait in a socket's write buffer (it stopped reading) before the node drops it. */
+  private readonly bufferLimit = loadConfig().socketMaxBufferedEvents;
 
   constructor(
     private readonly auth: AuthService,
@@ -175,8 +169,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       const reply = (result: { ok: boolean; error?: string }) => typeof ack === 'function' && ack(result);
       const { caller } = socket.data;
       const status = request?.status;
-      if (caller.type !== 'agent' || (status !== 'online' && status !== 'busy')) {
-        reply({ ok: false, error: 'only agents report a status: online or busy' });
+      if (caller.type !== 'agent' || (status !== 'online' && status !== 'busy' && status !== 'idle')) {
+        reply({ ok: false, error: 'only agents report a status: online, busy or idle' });
         return;
       }
       void this.withinBudget(socket).then(async (allowed) => {

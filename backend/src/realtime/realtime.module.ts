@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { loadConfig } from '../config';
+import { AgentsModule } from '../modules/agents/agents.module';
 import { AuthModule } from '../modules/auth/auth.module';
 import { WorkflowsModule } from '../modules/workflows/workflows.module';
+import { AgentPresenceLink } from './agent-presence.link';
 import { ChannelAccess } from './channel-access.service';
 import { EventLog } from './event-log.service';
 import { MemoryPresenceStore, RedisPresenceStore } from './presence-store';
@@ -20,8 +22,7 @@ class RedisCloser implements OnApplicationShutdown {
   }
 }
 
-/** Global so that `AgentsService` can read live agent status from `PresenceService`. */
-@Global()
+/** Depends on feature modules (auth, agents, workflows); no feature module imports it. */
 @Module({})
 export class RealtimeModule {
   static forRoot(options: { redisUrl?: string }): DynamicModule {
@@ -33,7 +34,7 @@ export class RealtimeModule {
     };
     return {
       module: RealtimeModule,
-      imports: [AuthModule, WorkflowsModule],
+      imports: [AuthModule, AgentsModule, WorkflowsModule],
       providers: [
         { provide: REALTIME_OPTIONS, useValue: realtimeOptions },
         {
@@ -54,6 +55,7 @@ export class RealtimeModule {
         EventLog,
         ChannelAccess,
         RealtimeGateway,
+        AgentPresenceLink,
       ],
       exports: [PresenceService, RealtimeRedis, RealtimeGateway, REALTIME_OPTIONS],
     };

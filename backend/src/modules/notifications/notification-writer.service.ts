@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   mentionedHandles,
@@ -12,8 +12,8 @@ import {
   type SuggestionNoticeData,
 } from '@tandem/shared';
 import { v7 as uuidv7 } from 'uuid';
-import { EventBus } from '../../common/event-bus';
-import { WritePath } from '../audit/write-path.service';
+import { AuditService } from '../../core/audit.service';
+import { EventBus, type UserNotice } from '../../core/event-bus';
 import { TaskEntity } from '../tasks/entities/task.entity';
 import { UserEntity } from '../users/entities/user.entity';
 import { WorkflowEntity } from '../workflows/entities/workflow.entity';
@@ -45,24 +45,41 @@ const DECISION_ACTIONS: ReadonlySet<AuditAction> = new Set<AuditAction>([
 const EXCERPT_LENGTH = 200;
 
 /**
- * Turns committed-to-be audit entries into notifications, inside the same transaction (a WritePath observer):
- * a rolled-back change notifies nobody, and a committed one always has its notifications. After commit they go
- * live to their users' sockets and immediate emails are kicked off.
+ * Turns audit entries into notifications inside the transaction that appends them (an append hook): a
+ * rolled-back change notifies nobody, and a committed one always has its notifications. Once the entries are
+ * published as committed, their notifications go live to their users' sockets and immediate emails go out.
  */
 @Injectable()
-export class NotificationWriter implements OnModuleInit {
+export class NotificationWriter implements OnModuleInit, OnModuleDestroy {
+  /** Notices waiting for their entry's commit; an entry that never commits is never published, and is collected. */
+  private readonly waiting = new WeakMap<AuditEntry, UserNotice[]>();
+  private readonly stops: Array<() => void> = [];
+
   constructor(
-    private readonly writes: WritePath,
+    private readonly audit: AuditService,
     private readonly bus: EventBus,
     private readonly mailer: NotificationMailer,
   ) {}
 
   onModuleInit(): void {
-    this.writes.observe((em, entries) => this.write(em, entries));
+    this.stops.push(
+      this.audit.onAppend((em, entries) => this.write(em, entries)),
+      this.bus.onCommitted((committed) => this.committed(committed.map(({ entry }) => entry))),
+    );
   }
 
-  private async write(em: EntityManager, entries: AuditEntry[]): Promise<(() => void) | void> {
-    const rows: NotificationEntity[] = [];
+  onModuleDestroy(): void {
+    for (const stop of this.stops.splice(0)) stop();
+  }
+
+  private committed(entries: AuditEntry[]): void {
+    const notices = entries.flatMap((entry) => this.waiting.get(entry) ?? []);
+    if (!notices.length) return;
+    this.bus.publishNotifications(notices);
+    if (notices.some(({ notification }) => notification.type === 'mention')) this.mailer.kick();
+  }
+
+  private async write(em: EntityManager, entries: AuditEntry[]): Promise<void> {
     for (const entry of entries) {
       if (entry.outcome !== 'success') continue;
       const draft = await this.draftFor(em, entry);
@@ -74,27 +91,23 @@ export class NotificationWriter implements OnModuleInit {
       );
       const email = this.mailer.enabled ? EMAIL_MODE[draft.type] : null;
       const at = new Date(entry.at);
-      for (const user of recipients) {
-        rows.push(
-          Object.assign(new NotificationEntity(), {
-            id: uuidv7(),
-            user,
-            type: draft.type,
-            data: draft.data,
-            createdAt: at,
-            email,
-          }),
-        );
-      }
+      const rows = recipients.map((user) =>
+        Object.assign(new NotificationEntity(), {
+          id: uuidv7(),
+          user,
+          type: draft.type,
+          data: draft.data,
+          createdAt: at,
+          email,
+        }),
+      );
+      if (!rows.length) continue;
+      await em.insertMany(NotificationEntity, rows);
+      this.waiting.set(
+        entry,
+        rows.map((row) => ({ userId: row.user, notification: toNotification(row) })),
+      );
     }
-    if (!rows.length) return;
-    await em.insertMany(NotificationEntity, rows);
-    const notices = rows.map((row) => ({ userId: row.user, notification: toNotification(row) }));
-    const mailNow = rows.some((row) => row.email === 'now');
-    return () => {
-      this.bus.publishNotifications(notices);
-      if (mailNow) this.mailer.kick();
-    };
   }
 
   /** Who hears of an entry, and what: one rule per action that notifies anyone (the rest notify nobody). */

@@ -10,8 +10,8 @@ import {
 import { AppError, ErrorCode } from '../../common/app-error';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage } from '../../common/paging';
-import { AuditService } from '../audit/audit.service';
-import { WritePath } from '../audit/write-path.service';
+import { AuditService } from '../../core/audit.service';
+import { WritePath } from '../../core/write-path.service';
 import { UserEntity } from '../users/entities/user.entity';
 import type { ListNotificationsQueryDto, UpdatePreferencesDto } from './dto/notification.dto';
 import { NotificationPreferencesEntity } from './entities/notification-preferences.entity';

@@ -1,7 +1,7 @@
 import { Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Suggestion } from '@tandem/shared';
-import { EventBus } from '../../common/event-bus';
+import { EventBus } from '../../core/event-bus';
 import { DrainState } from '../health/drain-state';
 import { SuggestionEntity } from './entities/suggestion.entity';
 import { toSuggestion } from './suggestion.mapper';

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { LockMode, MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type { EntityClass } from '@mikro-orm/core';
-import type { AuditEntry } from '@tandem/shared';
-import { EventBus } from '../../common/event-bus';
-import { AppError } from '../../common/app-error';
-import type { Caller, RequestMeta } from '../../common/caller';
+import { EventBus } from './event-bus';
+import { AppError } from '../common/app-error';
+import type { Caller, RequestMeta } from '../common/caller';
 import { AuditService, type AuditDraft } from './audit.service';
+import { AuditedRefusal } from './refusal';
 
 /** What a use case gets inside its transaction. */
 export interface WriteTx {
@@ -19,33 +19,32 @@ export interface WriteTx {
 }
 
 /**
- * Something that must commit with a change, derived from its audit entries (e.g. notifications). It runs inside the
- * transaction after the entries are appended; the function it may answer runs after commit (e.g. live delivery).
- */
-export type TxObserver = (em: EntityManager, entries: AuditEntry[]) => Promise<(() => void) | void>;
-
-/**
  * The one write path (DESIGN 4): BEGIN → check permission and version → change rows → append the audit entries
  * → COMMIT → publish. Nothing is published unless the transaction committed.
  */
 @Injectable()
 export class WritePath {
-  private readonly observers: TxObserver[] = [];
-
   constructor(
     private readonly orm: MikroORM,
     private readonly audit: AuditService,
     private readonly bus: EventBus,
   ) {}
 
-  /** Registers an observer of every write (modules register theirs on init). */
-  observe(observer: TxObserver): void {
-    this.observers.push(observer);
+  /**
+   * An `AuditedRefusal` thrown by `work` is recorded after the rollback, when this transaction's connection and
+   * row locks are released.
+   */
+  async run<T>(caller: Caller, meta: RequestMeta, work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    try {
+      return await this.transact(caller, meta, work);
+    } catch (error) {
+      if (error instanceof AuditedRefusal) await this.audit.recordRefusal(error);
+      throw error;
+    }
   }
 
-  async run<T>(caller: Caller, meta: RequestMeta, work: (tx: WriteTx) => Promise<T>): Promise<T> {
+  private async transact<T>(caller: Caller, meta: RequestMeta, work: (tx: WriteTx) => Promise<T>): Promise<T> {
     const drafts: Array<AuditDraft | (() => AuditDraft)> = [];
-    const afterCommit: Array<() => void> = [];
     const { result, committed } = await this.orm.em.fork().transactional(async (em) => {
       const tx: WriteTx = {
         em,
@@ -70,14 +69,9 @@ export class WritePath {
         meta,
         resolved.map((draft, index) => ({ ...draft, data: datas[index] })),
       );
-      for (const observer of this.observers) {
-        const after = await observer(em, entries);
-        if (after) afterCommit.push(after);
-      }
       return { result: value, committed: entries.map((entry) => ({ entry, data: entry.data })) };
     });
     this.bus.publish(committed);
-    for (const after of afterCommit) after();
     return result;
   }
 }
