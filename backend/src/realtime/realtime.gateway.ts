@@ -34,6 +34,7 @@ import { AuthService } from '../modules/auth/auth.service';
 import { ChannelAccess } from './channel-access.service';
 import { EventLog } from './event-log.service';
 import { PresenceService } from './presence.service';
+import { SocketAuthority } from './socket-authority.service';
 import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime.options';
 import { loadConfig } from '../config';
 
@@ -49,8 +50,8 @@ interface SocketData {
   subscriptions: Map<Channel, Subscription>;
 }
 
-type TandemServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type TandemSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type TandemServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type TandemSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** The server-side event that carries committed envelopes from the node that committed them to the others. */
 const FAN_OUT_EVENT = 'tandem:envelopes';
@@ -96,6 +97,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly bus: EventBus,
     private readonly presence: PresenceService,
     private readonly rateLimit: RateLimitService,
+    private readonly authority: SocketAuthority,
     @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
   ) {}
 
@@ -114,6 +116,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     this.stopNotifying = this.bus.onNotifications((notices) => {
       for (const { userId, notification } of notices) server.to(userRoom(userId)).emit('notification', notification);
     });
+    this.authority.attach(server, (socket, channel) => this.leave(socket, channel));
     this.presence.publish = (event) => server.to(event.channel).emit('ephemeral', event);
     this.presence.localChannels = () => [...server.sockets.adapter.rooms.keys()].filter((room) => parseChannel(room));
     this.presence.start();
@@ -122,6 +125,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   async onModuleDestroy(): Promise<void> {
     this.stopListening();
     this.stopNotifying();
+    this.authority.detach();
     this.pending.length = 0;
     await this.presence.stop();
   }
@@ -203,10 +207,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
    * events that the replay did not cover: no gap and no duplicate between replay and live.
    */
   private async subscribe(socket: TandemSocket, request: SubscribeRequest): Promise<SubscribeAck> {
-    const { caller, meta, subscriptions } = socket.data;
     const since = request?.since;
     if (typeof request?.channel !== 'string') return { ok: false, error: 'channel is required' };
     if (since !== undefined && since !== null && !isSeq(since)) return { ok: false, error: 'since must be a seq' };
+    // Authority as it is now, not as it was at connect time (a revoked credential is disconnected here).
+    const epoch = this.authority.epoch(socket);
+    const caller = await this.authority.current(socket);
+    if (!caller) return { ok: false, error: 'unauthorized' };
+    const { meta, subscriptions } = socket.data;
     const decision = await this.access.authorize(caller, meta, request.channel);
     if (!decision.ok) return decision;
     const { channel } = decision;
@@ -253,16 +261,22 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
           () => undefined,
         );
     }
+    // An access change landed while this subscribe was checking: check again, with what is committed now.
+    if (this.authority.epoch(socket) !== epoch) void this.authority.revalidate(socket);
     return ack;
   }
 
   private async unsubscribe(socket: TandemSocket, request: UnsubscribeRequest): Promise<void> {
     const parsed = typeof request?.channel === 'string' ? parseChannel(request.channel) : null;
     if (!parsed) return;
-    const channel: Channel = parsed.kind === 'workflow' ? `workflow:${parsed.workflowId}` : parsed.kind;
+    await this.leave(socket, parsed.kind === 'workflow' ? `workflow:${parsed.workflowId}` : parsed.kind);
+  }
+
+  private async leave(socket: TandemSocket, channel: Channel): Promise<void> {
     socket.data.subscriptions.delete(channel);
     await socket.leave(channel);
-    if (parsed.kind === 'workflow') await this.presence.leaveBoard(this.socketKey(socket), parsed.workflowId);
+    const parsed = parseChannel(channel);
+    if (parsed?.kind === 'workflow') await this.presence.leaveBoard(this.socketKey(socket), parsed.workflowId);
   }
 
   /** Sends an event unless this subscription already had it (replay and live may both carry it). */

@@ -10,6 +10,7 @@ import { EventLog } from './event-log.service';
 import { MemoryPresenceStore, RedisPresenceStore } from './presence-store';
 import { PresenceService } from './presence.service';
 import { RealtimeGateway } from './realtime.gateway';
+import { SocketAuthority } from './socket-authority.service';
 import { RealtimeRedis } from './realtime-redis';
 import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime.options';
 
@@ -54,6 +55,7 @@ export class RealtimeModule {
         RedisCloser,
         EventLog,
         ChannelAccess,
+        SocketAuthority,
         RealtimeGateway,
         AgentPresenceLink,
       ],

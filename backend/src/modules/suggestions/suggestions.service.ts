@@ -8,6 +8,7 @@ import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage } from '../../common/paging';
 import { AuditService } from '../../core/audit.service';
 import { WritePath } from '../../core/write-path.service';
+import { AuthService } from '../auth/auth.service';
 import { TaskEntity } from '../tasks/entities/task.entity';
 import { assertKnownReviewers, normalizeReviewers } from '../users/reviewers';
 import { DEFAULT_POLICY, WorkflowEntity } from '../workflows/entities/workflow.entity';
@@ -33,6 +34,7 @@ export class SuggestionsService {
     private readonly access: WorkflowAccess,
     private readonly decisions: SuggestionDecisions,
     private readonly waiter: SuggestionWaiter,
+    private readonly auth: AuthService,
   ) {}
 
   /**
@@ -154,7 +156,11 @@ export class SuggestionsService {
     if (!suggestion) throw AppError.notFound('suggestion', id);
     this.assertCanSee(caller, meta, suggestion);
     if (waitSeconds <= 0 || suggestion.status !== 'pending') return toSuggestion(suggestion);
-    return this.waiter.waitForDecision(suggestion, waitSeconds * 1000);
+    return this.waiter.waitForDecision(
+      suggestion,
+      waitSeconds * 1000,
+      async () => (await this.auth.refresh(caller)) !== null,
+    );
   }
 
   /** The owning agent's next revision: answers a request for changes (or improves a pending suggestion). */
