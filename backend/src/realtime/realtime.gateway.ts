@@ -84,7 +84,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private readonly logger = new Logger('Realtime');
   private readonly pending: AuditEntry[] = [];
   private draining = false;
-  private lostEmits = 0;
   private stopListening: () => void = () => undefined;
   private stopNotifying: () => void = () => undefined;
   /** Packets that may wait in a socket's write buffer (it stopped reading) before the node drops it. */
@@ -128,14 +127,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     this.authority.detach();
     this.pending.length = 0;
     await this.presence.stop();
-  }
-
-  /**
-   * Fault injection for tests: the next `count` committed batches are not emitted at all, as if the node
-   * that committed them died before emitting. Subscribers find out through `prev` on the next event.
-   */
-  loseNextEmits(count = 1): void {
-    this.lostEmits += count;
   }
 
   private async authenticate(socket: TandemSocket): Promise<boolean> {
@@ -337,10 +328,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         const entries = this.pending.splice(0).sort((a, b) => a.seq - b.seq);
         try {
           const envelopes = await this.log.envelopes(entries);
-          if (this.lostEmits > 0) {
-            this.lostEmits -= 1;
-            continue;
-          }
           this.deliver(envelopes);
           for (const envelope of envelopes) eventsEmitted.inc({ type: envelope.type });
           if (this.options.redisUrl) this.server.serverSideEmit(FAN_OUT_EVENT, envelopes);

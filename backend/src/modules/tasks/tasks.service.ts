@@ -17,6 +17,7 @@ import { WritePath, type WriteTx } from '../../core/write-path.service';
 import { UserEntity } from '../users/entities/user.entity';
 import { WorkflowEntity } from '../workflows/entities/workflow.entity';
 import { WorkflowAccess } from '../workflows/workflow-access.service';
+import { PendingSuggestionsPort } from './pending-suggestions.port';
 import type { TaskHistoryQueryDto } from './dto/task.dto';
 import { TaskEntity } from './entities/task.entity';
 import { activeClaim, enterStatus, taskChanges, toTask } from './task.mapper';
@@ -61,22 +62,22 @@ export class TasksService {
     private readonly writes: WritePath,
     private readonly access: WorkflowAccess,
     private readonly auditQuery: AuditQueryService,
+    private readonly pendingSuggestions: PendingSuggestionsPort,
   ) {}
 
   /** The API shape, with `pendingSuggestions` counted from the suggestions table in one query. */
   async serialize(em: EntityManager, tasks: TaskEntity[]): Promise<Task[]> {
     if (tasks.length === 0) return [];
-    const pending = await this.pendingCounts(em, 'task_id in (?)', [tasks.map((task) => task.id)]);
+    const pending = await this.pendingCounts(em, { taskIds: tasks.map((task) => task.id) });
     return this.withCounts(tasks, pending);
   }
 
-  /** Pending suggestions per task, where `where` selects the suggestions to count. */
-  private async pendingCounts(em: EntityManager, where: string, params: unknown[]): Promise<Map<string, number>> {
-    const rows = await em.execute<{ task_id: string; pending: string }[]>(
-      `select task_id, count(*) as pending from suggestions where status = 'pending' and ${where} group by task_id`,
-      params,
-    );
-    return new Map(rows.map((row) => [row.task_id, Number(row.pending)]));
+  /** Pending suggestions per task, from the suggestions module (none without it). */
+  private async pendingCounts(
+    em: EntityManager,
+    where: { taskIds: string[] } | { workflowId: string },
+  ): Promise<Map<string, number>> {
+    return (await this.pendingSuggestions.current?.pendingByTask(em, where)) ?? new Map<string, number>();
   }
 
   private withCounts(tasks: TaskEntity[], pending: Map<string, number>): Task[] {
@@ -102,7 +103,7 @@ export class TasksService {
         .where({ workflow: workflowId, deletedAt: null })
         .orderBy({ rank: 'asc', id: 'asc' })
         .execute<TaskEntity[]>('all', true),
-      this.pendingCounts(em, 'workflow_id = ?', [workflowId]),
+      this.pendingCounts(em, { workflowId }),
     ]);
     const column = (task: TaskEntity) => TASK_STATUSES.indexOf(task.status);
     rows.sort((a, b) => column(a) - column(b));
