@@ -5,6 +5,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { loadConfig, type TandemConfig } from '../../config';
 import { digestEmail, mentionEmail, type EmailContent } from './notification-email';
 import { toNotification } from './notification.mapper';
+import { UserEntity } from '../users/entities/user.entity';
 import { NotificationEntity } from './entities/notification.entity';
 
 /** Held (per digest pass, transaction-scoped) by the one node that sends digests. */
@@ -14,8 +15,9 @@ const BATCH = 50;
 interface OutboxRow {
   id: string;
   user_id: string;
-  address: string;
   wants_email: boolean | null;
+  /** The user's email address (read through the users entity, not SQL on its table). */
+  address: string;
 }
 
 /** A loopback relay (a local MTA, a test's server) commonly offers STARTTLS with a self-signed certificate. */
@@ -141,12 +143,11 @@ export class NotificationMailer implements OnApplicationBootstrap, OnModuleDestr
     });
   }
 
-  /** Locks pending outbox rows (oldest first) with their user's address and email preference. */
-  private claim(em: EntityManager, where: string, params: unknown[]): Promise<OutboxRow[]> {
-    return em.execute<OutboxRow[]>(
-      `select n.id, n.user_id, u.email as address, p.email as wants_email
+  /** Locks pending outbox rows (oldest first) with their user's email preference and address. */
+  private async claim(em: EntityManager, where: string, params: unknown[]): Promise<OutboxRow[]> {
+    const rows = await em.execute<Omit<OutboxRow, 'address'>[]>(
+      `select n.id, n.user_id, p.email as wants_email
          from notifications n
-         join users u on u.id = n.user_id
          left join notification_preferences p on p.user_id = n.user_id
         where n.emailed_at is null and ${where}
         order by n.id
@@ -154,6 +155,10 @@ export class NotificationMailer implements OnApplicationBootstrap, OnModuleDestr
         for update of n skip locked`,
       params,
     );
+    if (!rows.length) return [];
+    const users = await em.find(UserEntity, { id: { $in: [...new Set(rows.map((row) => row.user_id))] } });
+    const addresses = new Map(users.map((user) => [user.id, user.email]));
+    return rows.map((row) => ({ ...row, address: addresses.get(row.user_id) ?? '' }));
   }
 
   private async load(em: EntityManager, id: string): Promise<Notification> {
