@@ -19,7 +19,7 @@ import {
 const FLAG = ['0', '1'];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** Variables where an empty value means something (turned off) rather than "unset". */
-const EMPTY_MEANS_OFF = new Set(['TANDEM_DB_ROLE']);
+const EMPTY_MEANS_OFF = new Set<string>();
 
 export const MIN_AUDIT_RETENTION_DAYS = 183;
 
@@ -45,8 +45,16 @@ class Environment {
   TANDEM_REDIS_PREFIX?: string;
   @IsOptional() @IsString() TANDEM_NODE_ID?: string;
   @IsOptional()
-  @Matches(/^[a-z_][a-z0-9_]*$|^$/, { message: 'TANDEM_DB_ROLE must be a plain role name or empty' })
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'MIGRATION_DATABASE_URL must be a postgres:// URL' })
+  MIGRATION_DATABASE_URL?: string;
+  @IsOptional()
+  @Matches(/^[a-z_][a-z0-9_]*$/, { message: 'TANDEM_DB_ROLE must be a plain role name' })
   TANDEM_DB_ROLE?: string;
+  @IsOptional() @Min(0) @IsInt() AUDIT_CHECKPOINT_SECONDS?: number;
+  @IsOptional()
+  @Matches(/-----BEGIN PRIVATE KEY-----/, { message: 'AUDIT_SIGNING_KEY must be a PKCS#8 PEM private key' })
+  AUDIT_SIGNING_KEY?: string;
+  @IsOptional() @IsString() @IsNotEmpty() AUDIT_CHECKPOINT_FILE?: string;
   @IsOptional() @Min(MIN_AUDIT_RETENTION_DAYS) @IsInt() AUDIT_RETENTION_DAYS?: number;
   @IsOptional() @IsIn(FLAG) COOKIE_SECURE?: string;
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: string;
@@ -93,8 +101,19 @@ export interface TandemConfig {
   redisPrefix: string;
   /** Name of this node in logs and presence. */
   nodeId: string;
-  /** The database role the app runs as (`SET ROLE`); `TANDEM_DB_ROLE=` (empty) turns it off. */
-  dbRole: string | undefined;
+  /**
+   * The owner/maintenance login used by migrations and audit retention (`MIGRATION_DATABASE_URL`). Unset with a
+   * `DATABASE_URL`: both run on `DATABASE_URL`, and the server has whatever rights that login has.
+   */
+  migrationDatabaseUrl: string | undefined;
+  /** The runtime login role that migrations grant the app's rights to (`TANDEM_DB_ROLE`, default `tandem_app`). */
+  dbRole: string;
+  /** Seconds between signed audit checkpoints (`AUDIT_CHECKPOINT_SECONDS`, default 60; 0 turns the timer off). */
+  auditCheckpointSeconds: number;
+  /** The Ed25519 private key (PKCS#8 PEM) that signs checkpoints; unset: generated into the data folder. */
+  auditSigningKey: string | undefined;
+  /** Where each checkpoint is appended as one NDJSON line (point it at write-once storage). */
+  auditCheckpointFile: string;
   /** Audit entries younger than this are never removed (EU AI Act floor: 183 days, also the minimum). */
   auditRetentionDays: number;
   cookieSecure: boolean;
@@ -145,18 +164,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
   const vars = plainToInstance(Environment, raw, { enableImplicitConversion: true, excludeExtraneousValues: false });
   const errors = validateSync(vars, { forbidUnknownValues: false, stopAtFirstError: true });
   if (errors.length) throw new ConfigError(messages(errors, raw));
+  const dataDir = resolve(vars.TANDEM_DATA_DIR ?? '.tandem');
   return {
     port: vars.PORT ?? 3000,
     databaseUrl: vars.DATABASE_URL,
     redisUrl: vars.REDIS_URL,
-    dataDir: resolve(vars.TANDEM_DATA_DIR ?? '.tandem'),
+    dataDir,
     adminEmail: vars.ADMIN_EMAIL,
     adminPassword: vars.ADMIN_PASSWORD,
     demo: vars.DEMO !== '0',
     sessionTtlHours: vars.SESSION_TTL_HOURS ?? 24 * 7,
     redisPrefix: vars.TANDEM_REDIS_PREFIX ?? 'tandem',
     nodeId: vars.TANDEM_NODE_ID ?? `node-${process.pid}`,
-    dbRole: vars.TANDEM_DB_ROLE === undefined ? 'tandem_app' : vars.TANDEM_DB_ROLE || undefined,
+    migrationDatabaseUrl: vars.MIGRATION_DATABASE_URL,
+    dbRole: vars.TANDEM_DB_ROLE ?? 'tandem_app',
+    auditCheckpointSeconds: vars.AUDIT_CHECKPOINT_SECONDS ?? 60,
+    // A PEM in one environment line may carry literal `\n`s.
+    auditSigningKey: vars.AUDIT_SIGNING_KEY?.replace(/\\n/g, '\n'),
+    auditCheckpointFile: resolve(vars.AUDIT_CHECKPOINT_FILE ?? resolve(dataDir, 'audit-checkpoints.ndjson')),
     auditRetentionDays: vars.AUDIT_RETENTION_DAYS ?? MIN_AUDIT_RETENTION_DAYS,
     cookieSecure: vars.COOKIE_SECURE === '1',
     logLevel: vars.LOG_LEVEL ?? 'info',

@@ -34,25 +34,14 @@ export const entities = [
 ];
 
 /**
- * `role`: the database role the app's transactions run as (`SET ROLE` on every new pooled connection), so the
- * app has only the privileges the audit migration gives `tandem_app` (no UPDATE/DELETE/TRUNCATE on audit_log).
- * Migrations run without it, as the connecting owner.
+ * One connection setting for the server and for migrations: which login it is (runtime or owner) is in the URL
+ * (see `database/credentials.ts`). The server never switches roles in a session.
  * `autoLoadEntities`: the entities come from the modules' `forFeature` (the app), not from the list above.
  */
-export function ormConfig(
-  clientUrl: string,
-  poolMax = 10,
-  options: { role?: string; autoLoadEntities?: boolean } = {},
-) {
-  const { role, autoLoadEntities = false } = options;
+export function ormConfig(clientUrl: string, poolMax = 10, options: { autoLoadEntities?: boolean } = {}) {
+  const { autoLoadEntities = false } = options;
   return defineConfig({
     clientUrl,
-    onCreateConnection: role
-      ? async (connection: unknown) => {
-          const raw = connection as { executeQuery(query: { sql: string; parameters: unknown[] }): Promise<unknown> };
-          await raw.executeQuery({ sql: `set role "${role.replace(/"/g, '""')}"`, parameters: [] });
-        }
-      : undefined,
     entities: autoLoadEntities ? [] : entities,
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],

@@ -7,7 +7,7 @@ import { EventBus } from './event-bus';
 import { actorOf, type Caller, type RequestMeta } from '../common/caller';
 import { Semaphore } from './semaphore';
 import { AuditedRefusal } from './refusal';
-import { GENESIS_HASH, hashEntry } from './audit-hash';
+import { hashEntry } from './audit-hash';
 
 /** What a service says about its change; the audit service adds seq, time, actor, request and hashes. */
 export interface AuditDraft {
@@ -110,11 +110,10 @@ export class AuditService {
   async append(em: EntityManager, caller: Caller, meta: RequestMeta, drafts: AuditDraft[]): Promise<AuditEntry[]> {
     if (drafts.length === 0) return [];
     await em.execute('select pg_advisory_xact_lock(?)', [AUDIT_APPEND_LOCK]);
-    const [head] = await em.execute<{ seq: string; hash: string }[]>(
-      'select seq, hash from audit_log order by seq desc limit 1',
-    );
-    let seq = head ? Number(head.seq) : 0;
-    let prevHash = head?.hash ?? GENESIS_HASH;
+    // The highest seq ever issued, not the newest row: entries deleted from the top leave a gap, never a reused seq.
+    const [head] = await em.execute<{ seq: string; hash: string }[]>('select seq, hash from audit_head');
+    let seq = Number(head.seq);
+    let prevHash = head.hash;
     const at = new Date().toISOString();
     const entries: AuditEntry[] = [];
     for (const draft of drafts) {

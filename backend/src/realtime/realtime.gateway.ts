@@ -86,6 +86,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private draining = false;
   private stopListening: () => void = () => undefined;
   private stopNotifying: () => void = () => undefined;
+  private stopEphemeral: () => void = () => undefined;
   /** Packets that may wait in a socket's write buffer (it stopped reading) before the node drops it. */
   private readonly bufferLimit = loadConfig().socketMaxBufferedEvents;
 
@@ -115,6 +116,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     this.stopNotifying = this.bus.onNotifications((notices) => {
       for (const { userId, notification } of notices) server.to(userRoom(userId)).emit('notification', notification);
     });
+    // Through the adapter, so subscribers on every node get it (e.g. a signed audit checkpoint).
+    this.stopEphemeral = this.bus.onEphemeral((event) => server.to(event.channel).emit('ephemeral', event));
     this.authority.attach(server, (socket, channel) => this.leave(socket, channel));
     this.presence.publish = (event) => server.to(event.channel).emit('ephemeral', event);
     this.presence.localChannels = () => [...server.sockets.adapter.rooms.keys()].filter((room) => parseChannel(room));
@@ -124,6 +127,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   async onModuleDestroy(): Promise<void> {
     this.stopListening();
     this.stopNotifying();
+    this.stopEphemeral();
     this.authority.detach();
     this.pending.length = 0;
     await this.presence.stop();
