@@ -12,10 +12,12 @@ import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CommentsModule } from './modules/comments/comments.module';
 import { HealthModule } from './modules/health/health.module';
+import { InterruptsModule } from './modules/interrupts/interrupts.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { SuggestionsModule } from './modules/suggestions/suggestions.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { UsersModule } from './modules/users/users.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { WorkflowsModule } from './modules/workflows/workflows.module';
 import { RealtimeModule } from './realtime/realtime.module';
 
@@ -49,6 +51,8 @@ export class AppModule {
         TasksModule,
         CommentsModule,
         SuggestionsModule,
+        InterruptsModule,
+        WebhooksModule,
         NotificationsModule,
         RealtimeModule.forRoot({ redisUrl: options.redisUrl }),
         HealthModule.forRoot({ redisUrl: options.redisUrl }),

@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -70,6 +71,12 @@ class Environment {
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'TANDEM_PUBLIC_URL must be an http(s):// URL' })
   TANDEM_PUBLIC_URL?: string;
+  @IsOptional() @IsIn(FLAG) WEBHOOK_ALLOW_PRIVATE?: string;
+  @IsOptional() @Min(1) @IsInt() WEBHOOK_RETRY_BASE_MS?: number;
+  @IsOptional() @Min(0.0001) @IsNumber() WEBHOOK_RETRY_MAX_HOURS?: number;
+  @IsOptional() @Min(1) @IsInt() WEBHOOK_MAX_FAILURES?: number;
+  @IsOptional() @Min(1) @IsInt() WEBHOOK_TIMEOUT_MS?: number;
+  @IsOptional() @Min(0) @IsInt() WEBHOOK_POLL_MS?: number;
   @IsOptional()
   @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string;
@@ -136,8 +143,24 @@ export interface TandemConfig {
   smtpFrom: string;
   /** Suggestion notifications are mailed as one digest per user and this many seconds. */
   notifyDigestSeconds: number;
-  /** Where people open Tandem, for links in emails; default `http://localhost:<PORT>`. */
+  /** Where people reach the app (links in webhook messages); default `http://localhost:<PORT>`. */
   publicUrl: string;
+  /** Outgoing webhooks (issue 14): see `modules/webhooks`. */
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** `WEBHOOK_ALLOW_PRIVATE=1` lets webhooks target loopback and private addresses (tests, on-premise receivers). */
+  allowPrivate: boolean;
+  /** The first retry waits this long; each next one twice as long (plus up to 25% jitter), capped at an hour. */
+  retryBaseMs: number;
+  /** A delivery is retried for this long after its event; then it fails and the webhook is paused. */
+  retryMaxHours: number;
+  /** This many failed attempts in a row (across deliveries) pause the webhook. */
+  maxFailures: number;
+  timeoutMs: number;
+  /** How often each node looks for due deliveries (commits on the node also wake it); 0 = this node sends none. */
+  pollMs: number;
 }
 
 /** A problem the user can fix before starting Tandem: printed as its message alone, without a stack trace. */
@@ -200,5 +223,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     smtpFrom: vars.SMTP_FROM ?? 'Tandem <tandem@localhost>',
     notifyDigestSeconds: vars.NOTIFY_DIGEST_SECONDS ?? 300,
     publicUrl: (vars.TANDEM_PUBLIC_URL ?? `http://localhost:${vars.PORT ?? 3000}`).replace(/\/+$/, ''),
+    webhooks: {
+      allowPrivate: vars.WEBHOOK_ALLOW_PRIVATE === '1',
+      retryBaseMs: vars.WEBHOOK_RETRY_BASE_MS ?? 5000,
+      retryMaxHours: vars.WEBHOOK_RETRY_MAX_HOURS ?? 24,
+      maxFailures: vars.WEBHOOK_MAX_FAILURES ?? 50,
+      timeoutMs: vars.WEBHOOK_TIMEOUT_MS ?? 5000,
+      pollMs: vars.WEBHOOK_POLL_MS ?? 1000,
+    },
   };
 }

@@ -11,6 +11,7 @@ import { NotificationEntity } from './modules/notifications/entities/notificatio
 import { SuggestionEntity } from './modules/suggestions/entities/suggestion.entity';
 import { TaskEntity } from './modules/tasks/entities/task.entity';
 import { UserEntity } from './modules/users/entities/user.entity';
+import { WebhookEntity } from './modules/webhooks/entities/webhook.entity';
 import { WorkflowAgentEntity } from './modules/workflows/entities/workflow-agent.entity';
 import { WorkflowEntity } from './modules/workflows/entities/workflow.entity';
 import { loadConfig } from './config';
@@ -31,6 +32,7 @@ export const entities = [
   AuditEntryEntity,
   NotificationEntity,
   NotificationPreferencesEntity,
+  WebhookEntity,
 ];
 
 /**

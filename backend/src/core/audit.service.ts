@@ -25,6 +25,13 @@ export interface AuditDraft {
   onBehalfOf?: string | null;
 }
 
+/**
+ * Runs inside the appending transaction, after the entries are inserted: what must commit (or roll back) with
+ * the change, e.g. notifications or the webhook delivery queue. Registered by the module that owns it; audit
+ * knows none of them.
+ */
+export type AppendHook = (em: EntityManager, entries: AuditEntry[]) => Promise<void>;
+
 /** Serializes appends across all nodes so that seq order is commit order and the chain never forks. */
 const AUDIT_APPEND_LOCK = 748_102_331;
 
@@ -79,19 +86,12 @@ export function entryFromRow(row: AuditRow): AuditEntry {
  */
 const REFUSAL_CONCURRENCY = 2;
 
-/**
- * Runs inside the appending transaction, after the entries are inserted: what must commit (or roll back) with
- * the change, e.g. notifications or the webhook delivery queue. Registered by the module that owns it; audit
- * knows none of them.
- */
-export type AppendHook = (em: EntityManager, entries: AuditEntry[]) => Promise<void>;
-
 const plain = <T>(value: T): T => (value === undefined ? (null as T) : (JSON.parse(JSON.stringify(value)) as T));
 
 @Injectable()
 export class AuditService {
-  private readonly refusals = new Semaphore(REFUSAL_CONCURRENCY);
   private readonly appendHooks: AppendHook[] = [];
+  private readonly refusals = new Semaphore(REFUSAL_CONCURRENCY);
 
   constructor(
     private readonly orm: MikroORM,
