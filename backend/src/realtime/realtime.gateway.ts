@@ -71,6 +71,12 @@ function cookieValue(header: string | undefined, name: string): string | null {
   return null;
 }
 
+/**
+ * Each signed-in person's own room: every socket of that user, on any node, joins it on connect; it is not a
+ * channel, so nobody can subscribe to it. Notifications go there (through the Redis adapter to every node).
+ */
+const userRoom = (userId: string) => `user:${userId}`;
+
 const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /**
@@ -86,6 +92,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private readonly pending: AuditEntry[] = [];
   private draining = false;
   private stopListening: () => void = () => undefined;
+  private stopNotifying: () => void = () => undefined;
   private stopEphemeral: () => void = () => undefined;
   /** Packets that may wait in a socket's write buffer (it stopped reading) before the node drops it. */
   private readonly bufferLimit = loadConfig().socketMaxBufferedEvents;
@@ -114,6 +121,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       (envelopes) => this.deliver(envelopes),
     );
     this.stopListening = this.bus.onCommitted((committed) => this.enqueue(committed));
+    this.stopNotifying = this.bus.onNotifications((notices) => {
+      for (const { userId, notification } of notices) server.to(userRoom(userId)).emit('notification', notification);
+    });
     // Through the adapter, so subscribers on every node get it (e.g. a signed audit checkpoint).
     this.stopEphemeral = this.bus.onEphemeral((event) => server.to(event.channel).emit('ephemeral', event));
     this.authority.attach(server, (socket, channel) => this.leave(socket, channel));
@@ -124,6 +134,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   async onModuleDestroy(): Promise<void> {
     this.stopListening();
+    this.stopNotifying();
     this.stopEphemeral();
     this.authority.detach();
     this.pending.length = 0;
@@ -179,6 +190,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     });
     const { caller } = socket.data;
     if (caller.type === 'agent') void this.presence.agentConnected(this.socketKey(socket), caller.id);
+    if (caller.type === 'human') void socket.join(userRoom(caller.id));
   }
 
   /** Socket messages share the caller's budget (per user, per agent key), so a noisy agent cannot starve others. */
