@@ -1,15 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Approval, WorkflowPolicy } from '@tandem/shared';
+import type { Approval, HumanInterrupt, WorkflowPolicy } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { applyPatch } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
-import { canonicalJson } from '../../core/audit-hash';
 import { AuditService } from '../../core/audit.service';
 import { WritePath, type WriteTx } from '../../core/write-path.service';
 import type { TaskEntity } from '../tasks/entities/task.entity';
 import { TasksService } from '../tasks/tasks.service';
 import { effectivePolicy } from '../workflows/workflow-policy';
 import { WorkflowsService } from '../workflows/workflows.service';
+import { assertDecisionAllowed, editedInterrupt, isEdit } from './decision-rules';
 import type { DecideSuggestionDto } from './dto/suggestion.dto';
 import { validatePayload } from './dto/suggestion-payloads';
 import { SuggestionEntity } from './entities/suggestion.entity';
@@ -63,29 +63,51 @@ export class SuggestionDecisions {
     return this.writes.run(caller, meta, async (tx) => {
       const suggestion = await tx.lock(SuggestionEntity, id, 'suggestion');
       assertPending(suggestion);
-      if (dto.revision !== suggestion.revision) {
-        throw new AppError(
-          ErrorCode.StaleRevision,
-          `Revision ${dto.revision} is outdated; the latest is ${suggestion.revision}`,
-          { current: toSuggestion(suggestion) },
-        );
-      }
+      this.assertRevision(suggestion, dto.revision);
       if (dto.payload !== undefined && dto.decision !== 'approve') {
         throw AppError.badRequest('Only an approval may carry an edited payload', { decision: dto.decision });
       }
+      const payload =
+        suggestion.kind === 'interrupt' && dto.payload !== undefined
+          ? editedInterrupt(suggestion.payload as unknown as HumanInterrupt, dto.payload)
+          : dto.payload;
+      assertDecisionAllowed(suggestion.kind, suggestion.payload, { ...dto, payload });
       const policy = await this.policyOf(tx, suggestion);
       const task = suggestion.task ? await this.tasks.find(tx.em, suggestion.task) : null;
       this.assertSeparationOfDuties(caller, meta, suggestion, task, policy);
       const context = this.decisionContext(suggestion, task, policy);
       switch (dto.decision) {
         case 'approve':
-          return this.approve(tx, suggestion, dto, policy, context);
+          return this.approve(tx, suggestion, { ...dto, payload }, policy, context);
         case 'reject':
           return this.reject(tx, suggestion, dto.note ?? null, context);
         case 'request_changes':
           return this.requestChanges(tx, suggestion, dto.note ?? null, context);
+        case 'respond':
+          return this.close(tx, suggestion, 'answered', dto.note ?? null, context, dto.response ?? null);
+        case 'ignore':
+          return this.close(tx, suggestion, 'ignored', dto.note ?? null, context, null);
       }
     });
+  }
+
+  /** Every decision names the revision its approver saw; a question or an interrupt has only one, so may omit it. */
+  private assertRevision(suggestion: SuggestionEntity, revision: number | undefined): void {
+    if (revision === undefined) {
+      if (suggestion.kind === 'question' || suggestion.kind === 'interrupt') return;
+      throw new AppError(ErrorCode.ValidationFailed, 'Invalid request: revision', {
+        details: [{ field: 'revision', errors: ['revision must be an integer number'] }],
+      });
+    }
+    if (revision !== suggestion.revision) {
+      throw new AppError(
+        ErrorCode.StaleRevision,
+        `Revision ${revision} is outdated; the latest is ${suggestion.revision}`,
+        {
+          current: toSuggestion(suggestion),
+        },
+      );
+    }
   }
 
   /**
@@ -166,13 +188,16 @@ export class SuggestionDecisions {
         current: toSuggestion(suggestion),
       });
     }
-    const edit: Partial<SuggestionEntity> = {};
-    if (dto.payload !== undefined && !sameJson(dto.payload, suggestion.payload)) {
+    if (dto.payload !== undefined && isEdit(dto.payload, suggestion.payload)) {
       await validatePayload(suggestion.kind, dto.payload);
-      Object.assign(edit, { payload: dto.payload, edited: true });
-      Object.assign(context, { originalPayload: suggestion.payload, editedPayload: dto.payload });
+      this.reviseByEdit(tx, suggestion, dto.payload, context);
     }
-    const approval: Approval = { userId: caller.id ?? 'system', name: caller.name, at: new Date().toISOString() };
+    const approval: Approval = {
+      userId: caller.id ?? 'system',
+      name: caller.name,
+      at: new Date().toISOString(),
+      revision: suggestion.revision,
+    };
     const approvals = [...suggestion.approvals, approval];
     if (approvals.length >= policy.requiredApprovals) {
       return this.complete(
@@ -180,11 +205,11 @@ export class SuggestionDecisions {
         suggestion,
         { id: caller.id, name: caller.name },
         dto.note ?? null,
-        { ...edit, approvals },
+        { approvals },
         context,
       );
     }
-    const changes = applyPatch(suggestion, { ...edit, approvals });
+    const changes = applyPatch(suggestion, { approvals });
     tx.record(
       suggestionDraft(suggestion, 'suggestion.approval_added', changes, {
         ...context,
@@ -192,6 +217,44 @@ export class SuggestionDecisions {
       }),
     );
     return toSuggestion(suggestion);
+  }
+
+  /**
+   * An approval with an edited payload makes a new revision (issue 11): a quorum must approve one exact payload,
+   * so the approvals of the revision the editor saw no longer count, and the editor's own approval goes to the new
+   * revision (once: the editor cannot approve it again). `context` is updated to the revision approved.
+   */
+  private reviseByEdit(
+    tx: WriteTx,
+    suggestion: SuggestionEntity,
+    payload: Record<string, unknown>,
+    context: Record<string, unknown>,
+  ): void {
+    const editor = { userId: tx.caller.id ?? 'system', name: tx.caller.name };
+    const seen = { revision: suggestion.revision, payload: suggestion.payload };
+    const changes = applyPatch(suggestion, { revision: seen.revision + 1, payload, edited: true, approvals: [] });
+    suggestion.revisions = [
+      ...suggestion.revisions,
+      {
+        revision: suggestion.revision,
+        action: suggestion.action,
+        reasoning: suggestion.reasoning,
+        payload,
+        confidence: suggestion.confidence,
+        at: new Date().toISOString(),
+        requestNote: null,
+        editedBy: editor,
+      },
+    ];
+    const edit = { originalPayload: seen.payload, editedPayload: payload, editedFrom: seen.revision };
+    tx.record(
+      suggestionDraft(suggestion, 'suggestion.revised', changes, {
+        revision: suggestion.revision,
+        editedBy: editor,
+        ...edit,
+      }),
+    );
+    Object.assign(context, { revision: suggestion.revision, ...edit });
   }
 
   /** The approval that decides: mark approved and apply a typed kind in this same transaction. */
@@ -214,6 +277,35 @@ export class SuggestionDecisions {
     });
     tx.record(suggestionDraft(suggestion, 'suggestion.approved', changes, context));
     await this.applier.apply(tx, suggestion);
+    return toSuggestion(suggestion);
+  }
+
+  /** A human's answer in text (`answered`) or dismissal (`ignored`) of a question or an interrupt. */
+  private close(
+    tx: WriteTx,
+    suggestion: SuggestionEntity,
+    status: 'answered' | 'ignored',
+    note: string | null,
+    context: Record<string, unknown>,
+    response: string | null,
+  ) {
+    const changes = applyPatch(suggestion, {
+      status,
+      response,
+      decidedBy: tx.caller.id,
+      decidedByName: tx.caller.name,
+      decidedAt: new Date(),
+      decisionNote: note,
+      changesRequested: false,
+    });
+    tx.record(
+      suggestionDraft(
+        suggestion,
+        status === 'answered' ? 'suggestion.answered' : 'suggestion.ignored',
+        changes,
+        context,
+      ),
+    );
     return toSuggestion(suggestion);
   }
 
@@ -242,6 +334,3 @@ export class SuggestionDecisions {
     return toSuggestion(suggestion);
   }
 }
-
-/** jsonb reorders keys, so payloads are compared in canonical form. */
-const sameJson = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);

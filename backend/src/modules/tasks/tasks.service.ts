@@ -10,7 +10,7 @@ import {
 } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { applyPatch, creationChanges } from '../../common/changes';
-import type { Caller, RequestMeta } from '../../common/caller';
+import { isHumanAtLeast, type Caller, type RequestMeta } from '../../common/caller';
 import { AgentsService } from '../agents/agents.service';
 import { AuditQueryService } from '../audit/audit-query.service';
 import { WritePath, type WriteTx } from '../../core/write-path.service';
@@ -124,7 +124,10 @@ export class TasksService {
   /** The task's own history: its audit entries, newest first, for everyone who may see the task. */
   async history(caller: Caller, meta: RequestMeta, id: string, page: TaskHistoryQueryDto): Promise<Page<AuditEntry>> {
     await this.get(caller, meta, id);
-    return this.auditQuery.search({ ...page, entityType: 'task', entityId: id, outcome: 'success' });
+    const history = await this.auditQuery.search({ ...page, entityType: 'task', entityId: id, outcome: 'success' });
+    // Where people connect from is personal data: only admins (who read the whole log anyway) see it.
+    if (isHumanAtLeast(caller, 'admin')) return history;
+    return { ...history, items: history.items.map((entry) => ({ ...entry, ip: null, userAgent: null })) };
   }
 
   /** A task row (deleted ones too unless `liveOnly`), for modules that need one. */
@@ -168,10 +171,17 @@ export class TasksService {
       throw AppError.versionConflict('task', await this.one(tx.em, task));
   }
 
-  /** Assignees must exist: a 400 names the bad one instead of a foreign-key failure. */
-  private async assertAssignees(em: EntityManager, patch: TaskPatch): Promise<void> {
-    if (patch.agentId && !(await this.agents.find(em, patch.agentId.toLowerCase())))
-      throw AppError.badRequest('agentId is not a registered agent', { agentId: patch.agentId });
+  /**
+   * Assignees must exist: a 400 names the bad one instead of a foreign-key failure. An agent must also be able
+   * to work on the task: assigned to its workflow and not revoked (least privilege: no work for an outsider).
+   */
+  private async assertAssignees(em: EntityManager, patch: TaskPatch, workflowId: string): Promise<void> {
+    const agentId = patch.agentId?.toLowerCase();
+    const agent = agentId ? await this.agents.find(em, agentId) : null;
+    if (agentId && !agent) throw AppError.badRequest('agentId is not a registered agent', { agentId: patch.agentId });
+    if (agent?.revokedAt) throw AppError.badRequest('agentId is a revoked agent', { agentId: patch.agentId });
+    if (agent && !(await this.access.isAssigned(em, agent.id, workflowId)))
+      throw AppError.badRequest("agentId is not assigned to the task's workflow", { agentId: patch.agentId });
     if (patch.assigneeUserId && !(await this.users.find(em, patch.assigneeUserId.toLowerCase())))
       throw AppError.badRequest('assigneeUserId is not a user', { assigneeUserId: patch.assigneeUserId });
   }
@@ -186,7 +196,7 @@ export class TasksService {
     if (!workflow) throw AppError.notFound('workflow', workflowId);
     await this.access.assertCanAct(tx.em, tx.caller, tx.meta, workflowId);
     if (workflow.archivedAt) throw new AppError(ErrorCode.Conflict, 'The workflow is archived');
-    await this.assertAssignees(tx.em, dto);
+    await this.assertAssignees(tx.em, dto, workflowId);
     const status = dto.status ?? 'pending';
     await lockBoard(tx.em, workflowId);
     const warnings = await checkWipLimit(tx.em, workflow, status);
@@ -230,7 +240,7 @@ export class TasksService {
     const task = await this.lockForWrite(tx, taskId);
     await this.assertNotClaimedByOther(tx, task);
     await this.assertVersion(tx, task, expectedVersion);
-    await this.assertAssignees(tx.em, patch);
+    await this.assertAssignees(tx.em, patch, task.workflow);
     const before = toTask(task, 0);
     applyPatch(task, {
       title: patch.title,

@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import { MikroORM, type EntityManager, type FilterQuery, type FindOptions } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
 import type { CreatedUser, Page, ResetPasswordResponse, User } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { applyPatch } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage, type PageQueryDto } from '../../common/paging';
-import { WritePath } from '../../core/write-path.service';
+import { WritePath, type WriteTx } from '../../core/write-path.service';
+import { endSessions } from '../auth/sessions';
 import { hashPassword } from '../auth/secrets';
 import type { CreateUserDto } from './dto/create-user.dto';
 import type { UpdateUserDto } from './dto/update-user.dto';
 import { UserEntity } from './entities/user.entity';
 import { toUser } from './user.mapper';
-import { UserSessionsPort } from './user-sessions.port';
 
 /** A one-time password an admin hands over (16 characters, 96 random bits); only its hash is stored. */
 function temporaryPassword(): string {
@@ -24,12 +24,25 @@ export class UsersService {
   constructor(
     private readonly orm: MikroORM,
     private readonly writes: WritePath,
-    private readonly sessions: UserSessionsPort,
   ) {}
 
   /** A user row, for modules that need one (they never query the users table themselves). */
   find(em: EntityManager, id: string, options: { enabledOnly?: boolean } = {}): Promise<UserEntity | null> {
     return em.findOne(UserEntity, { id, ...(options.enabledOnly ? { disabled: false } : {}) });
+  }
+
+  /** Locks a user row for this transaction, or 404. */
+  lock(tx: WriteTx, id: string): Promise<UserEntity> {
+    return tx.lock(UserEntity, id, 'user');
+  }
+
+  /** Users matching `where` (read-only), for modules that select people: reviewers, mentions, recipients. */
+  query<Fields extends string = never>(
+    em: EntityManager,
+    where: FilterQuery<UserEntity>,
+    options: FindOptions<UserEntity, never, Fields> = {},
+  ) {
+    return em.find(UserEntity, where, options);
   }
 
   findByEmail(em: EntityManager, email: string): Promise<UserEntity | null> {
@@ -75,7 +88,7 @@ export class UsersService {
     await this.writes.run(caller, meta, async (tx) => {
       const user = await tx.lock(UserEntity, id, 'user');
       user.passwordHash = passwordHash;
-      const sessions = (await this.sessions.current?.endAll(tx.em, id)) ?? 0;
+      const sessions = (await endSessions(tx.em, id)).length;
       tx.record(() => ({
         action: 'user.updated',
         entityType: 'user',
@@ -99,13 +112,17 @@ export class UsersService {
           throw AppError.badRequest('Admins cannot demote or disable themselves');
         }
         const changes = applyPatch(user, { name: dto.name, role: dto.role, disabled: dto.disabled });
+        let endedSessions: string[] = [];
         if (passwordHash) {
           user.passwordHash = passwordHash;
           changes.password = ['(hidden)', '(changed)'];
+          // An admin reset (e.g. after a compromise) ends every session of that user.
+          endedSessions = await endSessions(tx.em, id);
         }
         const action = dto.disabled === true && changes.disabled ? 'user.disabled' : 'user.updated';
         if (Object.keys(changes).length) {
-          tx.record(() => ({ action, entityType: 'user', entityId: id, changes, data: toUser(user) }));
+          const context = endedSessions.length ? { endedSessions } : undefined;
+          tx.record(() => ({ action, entityType: 'user', entityId: id, changes, context, data: toUser(user) }));
         }
         return user;
       })
