@@ -10,6 +10,7 @@ import { useApi } from '@/lib/use-api';
 import { swrKeys } from '@/lib/swr-keys';
 import { useAgents } from '@/features/board/use-board';
 import { useSession } from '@/features/shell/use-session';
+import { ConversationPanel, isConversation } from './conversation-panel';
 import { applyQueueEvent, usePendingSuggestions } from './use-queue';
 
 const show = (value: unknown) =>
@@ -100,7 +101,7 @@ function SuggestionDetail({
 
   // Keyboard first: a approve, r reject, e edit, c request changes (j/k are handled by the list).
   useEffect(() => {
-    if (!canDecide) return;
+    if (!canDecide || isConversation(suggestion)) return;
     const onKey = (event: KeyboardEvent) => {
       if (event.target instanceof HTMLElement && event.target.closest('input, textarea, select')) return;
       if (event.metaKey || event.ctrlKey || event.altKey) return;
@@ -145,16 +146,30 @@ function SuggestionDetail({
         <dt>Proposed</dt>
         <dd>{formatTime(suggestion.createdAt)}</dd>
       </dl>
-      <h3>Reasoning</h3>
-      <p className="reasoning">{suggestion.reasoning || '—'}</p>
-      <h3>Proposed change</h3>
-      <PayloadDiff payload={suggestion.payload} task={task.data} />
+      {isConversation(suggestion) ? (
+        <ConversationPanel
+          suggestion={suggestion}
+          canDecide={canDecide}
+          onDecided={(decided) =>
+            mutate(swrKeys.queue(), (queue: Suggestion[] | undefined) => applyQueueEvent(queue, decided), {
+              revalidate: false,
+            })
+          }
+        />
+      ) : (
+        <>
+          <h3>Reasoning</h3>
+          <p className="reasoning">{suggestion.reasoning || '—'}</p>
+          <h3>Proposed change</h3>
+          <PayloadDiff payload={suggestion.payload} task={task.data} />
+        </>
+      )}
       {message && (
         <p className="error" role="alert" data-testid="decision-message">
           {message}
         </p>
       )}
-      {canDecide && mode === 'view' && (
+      {canDecide && mode === 'view' && !isConversation(suggestion) && (
         <div className="row">
           <button type="button" className="primary" onClick={() => void decide('approve')}>
             Approve <kbd>a</kbd>

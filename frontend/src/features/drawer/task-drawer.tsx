@@ -9,6 +9,7 @@ import { Markdown } from '@/lib/markdown';
 import { Empty, ErrorState, Loading } from '@/lib/states';
 import { field, useApi } from '@/lib/use-api';
 import { swrKeys } from '@/lib/swr-keys';
+import { ConversationPanel, isConversation } from '@/features/approvals/conversation-panel';
 import { CommentThread } from '@/features/comments/comment-thread';
 import { useSession } from '@/features/shell/use-session';
 import { parseLabels } from '@/features/board/new-task-form';
@@ -119,6 +120,7 @@ function TaskHistory({ taskId }: { taskId: string }) {
 }
 
 function TaskSuggestions({ taskId }: { taskId: string }) {
+  const canDecide = useSession().can('approver');
   const suggestions = useApi(swrKeys.taskSuggestions(taskId), () =>
     getClient().listSuggestions({ taskId, limit: 100 }),
   );
@@ -135,6 +137,9 @@ function TaskSuggestions({ taskId }: { taskId: string }) {
             {suggestion.decidedByName ? `, decided by ${suggestion.decidedByName}` : ''}
             {suggestion.decisionNote ? `: “${suggestion.decisionNote}”` : ''})
           </span>
+          {isConversation(suggestion) && (
+            <ConversationPanel suggestion={suggestion} canDecide={canDecide} onDecided={() => suggestions.mutate()} />
+          )}
         </li>
       ))}
     </ul>

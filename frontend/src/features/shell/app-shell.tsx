@@ -13,6 +13,7 @@ const NAV = [
   { href: '/approvals', label: 'Approvals', role: 'viewer' },
   { href: '/agents', label: 'Agents', role: 'viewer' },
   { href: '/audit', label: 'Audit', role: 'admin' },
+  { href: '/webhooks', label: 'Webhooks', role: 'admin' },
 ] as const;
 
 /** The frame of every signed-in page: navigation, connection state, who is signed in. */
