@@ -10,11 +10,14 @@ import { ormConfig } from './mikro-orm.config';
 import { AgentsModule } from './modules/agents/agents.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { LoginLimiterModule } from './modules/auth/login-limiter.service';
 import { CommentsModule } from './modules/comments/comments.module';
 import { HealthModule } from './modules/health/health.module';
+import { InterruptsModule } from './modules/interrupts/interrupts.module';
 import { SuggestionsModule } from './modules/suggestions/suggestions.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { UsersModule } from './modules/users/users.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { WorkflowsModule } from './modules/workflows/workflows.module';
 import { RealtimeModule } from './realtime/realtime.module';
 
@@ -42,12 +45,15 @@ export class AppModule {
         CoreModule,
         AuditModule,
         AuthModule,
+        LoginLimiterModule.forRoot({ redisUrl: options.redisUrl }),
         UsersModule,
         AgentsModule,
         WorkflowsModule,
         TasksModule,
         CommentsModule,
         SuggestionsModule,
+        InterruptsModule,
+        WebhooksModule,
         RealtimeModule.forRoot({ redisUrl: options.redisUrl }),
         HealthModule.forRoot({ redisUrl: options.redisUrl }),
         RateLimitModule.forRoot({

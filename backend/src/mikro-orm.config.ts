@@ -4,11 +4,13 @@ import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../migrations';
 import { AgentEntity } from './modules/agents/entities/agent.entity';
 import { AuditEntryEntity } from './modules/audit/entities/audit-entry.entity';
+import { MfaChallengeEntity } from './modules/auth/entities/mfa-challenge.entity';
 import { SessionEntity } from './modules/auth/entities/session.entity';
 import { CommentEntity } from './modules/comments/entities/comment.entity';
 import { SuggestionEntity } from './modules/suggestions/entities/suggestion.entity';
 import { TaskEntity } from './modules/tasks/entities/task.entity';
 import { UserEntity } from './modules/users/entities/user.entity';
+import { WebhookEntity } from './modules/webhooks/entities/webhook.entity';
 import { WorkflowAgentEntity } from './modules/workflows/entities/workflow-agent.entity';
 import { WorkflowEntity } from './modules/workflows/entities/workflow.entity';
 import { loadConfig } from './config';
@@ -20,6 +22,7 @@ import { loadConfig } from './config';
 export const entities = [
   UserEntity,
   SessionEntity,
+  MfaChallengeEntity,
   AgentEntity,
   WorkflowEntity,
   WorkflowAgentEntity,
@@ -27,6 +30,7 @@ export const entities = [
   SuggestionEntity,
   CommentEntity,
   AuditEntryEntity,
+  WebhookEntity,
 ];
 
 /**

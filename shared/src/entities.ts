@@ -19,6 +19,8 @@ export interface User {
   name: string;
   role: Role;
   disabled: boolean;
+  /** Two-factor sign-in (TOTP) is on. */
+  mfaEnabled: boolean;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -148,6 +150,8 @@ export interface Suggestion {
   decidedByName: string | null;
   decidedAt: string | null;
   decisionNote: string | null;
+  /** A human's text answer (`respond` on a question or interrupt); null otherwise. */
+  response: string | null;
   changesRequested: boolean;
   expiresAt: string | null;
   escalated: boolean;

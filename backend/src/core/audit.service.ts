@@ -25,6 +25,12 @@ export interface AuditDraft {
   onBehalfOf?: string | null;
 }
 
+/**
+ * Runs inside the appending transaction, after the entries are inserted: what must commit (or roll back) with
+ * the change, e.g. the webhook delivery queue. Registered by the module that owns it; audit knows none of them.
+ */
+export type AppendHook = (em: EntityManager, entries: AuditEntry[]) => Promise<void>;
+
 /** Serializes appends across all nodes so that seq order is commit order and the chain never forks. */
 const AUDIT_APPEND_LOCK = 748_102_331;
 
@@ -83,12 +89,18 @@ const plain = <T>(value: T): T => (value === undefined ? (null as T) : (JSON.par
 
 @Injectable()
 export class AuditService {
+  private readonly appendHooks: AppendHook[] = [];
   private readonly refusals = new Semaphore(REFUSAL_CONCURRENCY);
 
   constructor(
     private readonly orm: MikroORM,
     private readonly bus: EventBus,
   ) {}
+
+  onAppend(hook: AppendHook): () => void {
+    this.appendHooks.push(hook);
+    return () => this.appendHooks.splice(this.appendHooks.indexOf(hook), 1);
+  }
 
   /**
    * Appends entries inside the caller's transaction. Call it last, just before commit: the advisory lock it
@@ -134,6 +146,7 @@ export class AuditService {
       `insert into audit_log (${AUDIT_COLUMNS.join(', ')}) values ${entries.map(() => row).join(', ')}`,
       params,
     );
+    for (const hook of this.appendHooks) await hook(em, entries);
     return entries;
   }
 
