@@ -93,6 +93,11 @@ class Environment {
   @IsOptional() @Min(1) @IsInt() WEBHOOK_MAX_FAILURES?: number;
   @IsOptional() @Min(1) @IsInt() WEBHOOK_TIMEOUT_MS?: number;
   @IsOptional() @Min(0) @IsInt() WEBHOOK_POLL_MS?: number;
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+  @IsOptional() @IsString() @IsNotEmpty() SMTP_FROM?: string;
+  @IsOptional() @Min(1) @IsInt() NOTIFY_DIGEST_SECONDS?: number;
 }
 
 /** The names of every variable Tandem reads (for checks that a deployment sets only known ones). */
@@ -124,7 +129,10 @@ export interface TandemConfig {
    * `DATABASE_URL`: both run on `DATABASE_URL`, and the server has whatever rights that login has.
    */
   migrationDatabaseUrl: string | undefined;
-  /** The runtime login role that migrations grant the app's rights to (`TANDEM_DB_ROLE`, default `tandem_app`). */
+  /**
+   * The runtime login role that migrations grant the app's rights to: `TANDEM_DB_ROLE`, else `DATABASE_URL`'s user
+   * when `MIGRATION_DATABASE_URL` is set, else `tandem_app`.
+   */
   dbRole: string;
   /** Seconds between signed audit checkpoints (`AUDIT_CHECKPOINT_SECONDS`, default 60; 0 turns the timer off). */
   auditCheckpointSeconds: number;
@@ -162,6 +170,12 @@ export interface TandemConfig {
   metricsToken: string | undefined;
   /** A separate (internal) port that serves `/metrics` without a token. */
   metricsPort: number | undefined;
+  /** Outgoing email (`smtp://` upgrades with STARTTLS when offered, `smtps://` is TLS from the start); none: no email. */
+  smtpUrl: string | undefined;
+  /** The sender of notification emails. */
+  smtpFrom: string;
+  /** Suggestion notifications are mailed as one digest per user and this many seconds. */
+  notifyDigestSeconds: number;
   /** Where people reach the app (links in webhook messages); default `http://localhost:<PORT>`. */
   publicUrl: string;
   /** Outgoing webhooks (issue 14): see `modules/webhooks`. */
@@ -197,6 +211,12 @@ const messages = (errors: ValidationError[], raw: Record<string, string>) =>
     Object.values(error.constraints ?? {}).map((message) => `${message} (got ${JSON.stringify(raw[error.property])})`),
   );
 
+/** With two logins the runtime role is `DATABASE_URL`'s user; otherwise `tandem_app`, which migrations grant to. */
+function runtimeRoleOf(databaseUrl: string | undefined, migrationUrl: string | undefined): string {
+  const user = databaseUrl && migrationUrl ? decodeURIComponent(new URL(databaseUrl).username) : '';
+  return user || 'tandem_app';
+}
+
 /** Reads and checks the environment; throws a `ConfigError` naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
   const raw: Record<string, string> = {};
@@ -219,7 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     redisPrefix: vars.TANDEM_REDIS_PREFIX ?? 'tandem',
     nodeId: vars.TANDEM_NODE_ID ?? `node-${process.pid}`,
     migrationDatabaseUrl: vars.MIGRATION_DATABASE_URL,
-    dbRole: vars.TANDEM_DB_ROLE ?? 'tandem_app',
+    dbRole: vars.TANDEM_DB_ROLE ?? runtimeRoleOf(vars.DATABASE_URL, vars.MIGRATION_DATABASE_URL),
     auditCheckpointSeconds: vars.AUDIT_CHECKPOINT_SECONDS ?? 60,
     // A PEM in one environment line may carry literal `\n`s.
     auditSigningKey: vars.AUDIT_SIGNING_KEY?.replace(/\\n/g, '\n'),
@@ -249,6 +269,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     trustProxy: trustProxy(vars.TRUST_PROXY),
     metricsToken: vars.METRICS_TOKEN,
     metricsPort: vars.METRICS_PORT,
+    smtpUrl: vars.SMTP_URL,
+    smtpFrom: vars.SMTP_FROM ?? 'Tandem <tandem@localhost>',
+    notifyDigestSeconds: vars.NOTIFY_DIGEST_SECONDS ?? 300,
     publicUrl: (vars.TANDEM_PUBLIC_URL ?? `http://localhost:${vars.PORT ?? 3000}`).replace(/\/+$/, ''),
     webhooks: {
       allowPrivate: vars.WEBHOOK_ALLOW_PRIVATE === '1',
