@@ -9,7 +9,6 @@ import {
 import type { Server, Socket } from 'socket.io';
 import {
   parseChannel,
-  type AuditEntry,
   type Channel,
   type ClientToServerEvents,
   type EventEnvelope,
@@ -33,10 +32,15 @@ import { RateLimitService } from '../common/rate-limit';
 import { AuthService } from '../modules/auth/auth.service';
 import { ChannelAccess } from './channel-access.service';
 import { EventLog } from './event-log.service';
+import { EventStream, streamEntryOf, type StreamEntry } from './event-stream';
 import { PresenceService } from './presence.service';
 import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime.options';
 
-/** One socket's subscription to one channel: what it was last sent, and live events held back during replay. */
+/**
+ * One socket's subscription to one channel. While it replays, the socket is not in the channel's room: live
+ * events are held in `buffer` and `lastSent` drops what the replay already sent. After that it is a room member
+ * (`buffer` null) and gets events from the room broadcast, in the stream's order.
+ */
 interface Subscription {
   lastSent: number;
   buffer: EventEnvelope[] | null;
@@ -51,8 +55,8 @@ interface SocketData {
 type TandemServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type TandemSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-/** The server-side event that carries committed envelopes from the node that committed them to the others. */
-const FAN_OUT_EVENT = 'tandem:envelopes';
+/** The server-side event that carries committed entries from the node that committed them to the others. */
+const FAN_OUT_EVENT = 'tandem:entries';
 
 function cookieValue(header: string | undefined, name: string): string | null {
   for (const part of header?.split(';') ?? []) {
@@ -70,23 +74,33 @@ export function socketBufferLimit(env: NodeJS.ProcessEnv = process.env): number 
   return Number(env.SOCKET_MAX_BUFFERED_EVENTS) || 2000;
 }
 
+/**
+ * `REALTIME_REORDER_WAIT_MS` (1000): how long a node holds later events while an earlier seq is on its way from
+ * another node, before it calls that seq lost (subscribers then replay it).
+ */
+export function reorderWaitMs(env: NodeJS.ProcessEnv = process.env): number {
+  return Number(env.REALTIME_REORDER_WAIT_MS) || 1000;
+}
+
 const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /**
- * The only place that knows Socket.IO (DESIGN 5). Committed audit entries become envelopes on this node, in
- * seq order (one emit pipeline), and reach every node's local subscribers through the Redis adapter's
- * server-side emit. Each node delivers to its own sockets itself, which is what lets a subscription hold live
- * events back while it replays from the audit log and then send each event exactly once, in order.
+ * The only place that knows Socket.IO (DESIGN 5). Committed audit entries reach every node (this one's from its
+ * bus, the others' through the Redis adapter's server-side emit); each node's `EventStream` puts them in seq
+ * order and makes the envelopes, and each envelope goes to the node's subscribers as one room broadcast (encoded
+ * once per node, not once per socket). A subscription that replays stays out of the room and holds live events
+ * back until its replay is sent, then joins: each event exactly once, in order.
  */
 @WebSocketGateway({ cors: { origin: true, credentials: true } })
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   @WebSocketServer() private server!: TandemServer;
   private readonly logger = new Logger('Realtime');
-  private readonly pending: AuditEntry[] = [];
-  private draining = false;
   private lostEmits = 0;
   private stopListening: () => void = () => undefined;
   private readonly bufferLimit = socketBufferLimit();
+  /** Channel → this node's subscriptions to it that are still replaying (not yet in the room). */
+  private readonly replaying = new Map<Channel, Set<Subscription & { socket: TandemSocket }>>();
+  private readonly stream: EventStream;
 
   constructor(
     private readonly auth: AuthService,
@@ -96,7 +110,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly presence: PresenceService,
     private readonly rateLimit: RateLimitService,
     @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
-  ) {}
+  ) {
+    this.stream = new EventStream(log, (envelopes) => this.deliver(envelopes), reorderWaitMs());
+  }
 
   afterInit(server: TandemServer): void {
     server.use((socket, next) => {
@@ -105,11 +121,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         () => next(new Error('unauthorized')),
       );
     });
-    (server.sockets as unknown as { on(event: string, listener: (envelopes: EventEnvelope[]) => void): void }).on(
+    (server.sockets as unknown as { on(event: string, listener: (entries: StreamEntry[]) => void): void }).on(
       FAN_OUT_EVENT,
-      (envelopes) => this.deliver(envelopes),
+      (entries) => this.stream.push(entries),
     );
-    this.stopListening = this.bus.onCommitted((committed) => this.enqueue(committed));
+    this.stopListening = this.bus.onCommitted((committed) => this.publish(committed));
+    this.stream.start().catch((error: unknown) => this.logger.error(`event stream did not start: ${String(error)}`));
     this.presence.publish = (event) => server.to(event.channel).emit('ephemeral', event);
     this.presence.localChannels = () => [...server.sockets.adapter.rooms.keys()].filter((room) => parseChannel(room));
     this.presence.start();
@@ -117,13 +134,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   async onModuleDestroy(): Promise<void> {
     this.stopListening();
-    this.pending.length = 0;
+    this.stream.stop();
     await this.presence.stop();
   }
 
   /**
    * Fault injection for tests: the next `count` committed batches are not emitted at all, as if the node
-   * that committed them died before emitting. Subscribers find out through `prev` on the next event.
+   * that committed them died before emitting. Every node's stream waits for them, calls them lost, and
+   * subscribers find out through `prev` on the next event.
    */
   loseNextEmits(count = 1): void {
     this.lostEmits += count;
@@ -185,6 +203,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   handleDisconnect(socket: TandemSocket): void {
     socketConnections.dec();
+    for (const [channel, subscription] of socket.data.subscriptions ?? []) this.stopReplay(channel, subscription);
     void this.presence.disconnected(this.socketKey(socket));
   }
 
@@ -204,9 +223,13 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const decision = await this.access.authorize(caller, meta, request.channel);
     if (!decision.ok) return decision;
     const { channel } = decision;
-    const subscription: Subscription = { lastSent: 0, buffer: [] };
+    const previous = subscriptions.get(channel);
+    if (previous) this.stopReplay(channel, previous);
+    // Out of the room while replaying: live events wait in the buffer (re-subscribing, e.g. to repair a gap).
+    await socket.leave(channel);
+    const subscription = { socket, lastSent: 0, buffer: [] as EventEnvelope[] | null };
     subscriptions.set(channel, subscription);
-    await socket.join(channel);
+    this.startReplay(channel, subscription);
     let ack: SubscribeAck;
     try {
       if (isSeq(since)) {
@@ -222,19 +245,24 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
           ack = { ok: true, head: replay.head, replayed: replay.events.length };
         }
       } else {
-        subscription.lastSent = await this.log.head(channel);
+        subscription.lastSent = await this.stream.head(channel);
         ack = { ok: true, head: subscription.lastSent, replayed: 0 };
       }
     } catch (error) {
-      if (subscriptions.get(channel) === subscription) {
-        subscriptions.delete(channel);
-        await socket.leave(channel);
-      }
+      this.stopReplay(channel, subscription);
+      if (subscriptions.get(channel) === subscription) subscriptions.delete(channel);
       throw error;
     }
-    const held = (subscription.buffer ?? []).sort((a, b) => a.seq - b.seq);
+    if (subscriptions.get(channel) !== subscription || !socket.connected) {
+      this.stopReplay(channel, subscription);
+      return ack;
+    }
+    // Same tick: the held events go out, then the socket joins the room for every later one.
+    const held = subscription.buffer ?? [];
     subscription.buffer = null;
+    this.stopReplay(channel, subscription);
     for (const envelope of held) this.send(socket, subscription, envelope);
+    void socket.join(channel);
     const workflowId = parseChannel(channel);
     if (workflowId?.kind === 'workflow' && caller.type !== 'system') {
       const viewer = { type: caller.type, id: caller.id, name: caller.name };
@@ -254,6 +282,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const parsed = typeof request?.channel === 'string' ? parseChannel(request.channel) : null;
     if (!parsed) return;
     const channel: Channel = parsed.kind === 'workflow' ? `workflow:${parsed.workflowId}` : parsed.kind;
+    const subscription = socket.data.subscriptions.get(channel);
+    if (subscription) this.stopReplay(channel, subscription);
     socket.data.subscriptions.delete(channel);
     await socket.leave(channel);
     if (parsed.kind === 'workflow') await this.presence.leaveBoard(this.socketKey(socket), parsed.workflowId);
@@ -284,55 +314,47 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     return true;
   }
 
-  /** Delivers envelopes (from this node or another) to this node's subscribers. */
-  private deliver(envelopes: EventEnvelope[]): void {
-    const { adapter, sockets } = this.server.sockets;
-    for (const envelope of envelopes) {
-      for (const id of adapter.rooms.get(envelope.channel) ?? []) {
-        const socket = sockets.get(id);
-        const subscription = socket?.data.subscriptions?.get(envelope.channel);
-        if (!socket || !subscription || this.droppedAsSlow(socket)) continue;
-        if (subscription.buffer) subscription.buffer.push(envelope);
-        else this.send(socket, subscription, envelope);
-      }
-    }
+  private startReplay(channel: Channel, subscription: Subscription & { socket: TandemSocket }): void {
+    let set = this.replaying.get(channel);
+    if (!set) this.replaying.set(channel, (set = new Set()));
+    set.add(subscription);
   }
 
-  private enqueue(committed: CommittedEntry[]): void {
-    this.pending.push(...committed.map(({ entry }) => entry));
-    if (this.draining) return;
-    this.draining = true;
-    void this.drain();
+  private stopReplay(channel: Channel, subscription: Subscription): void {
+    const set = this.replaying.get(channel);
+    set?.delete(subscription as Subscription & { socket: TandemSocket });
+    if (set?.size === 0) this.replaying.delete(channel);
   }
 
   /**
-   * The one emit pipeline of this node: batches go out one after another, sorted by seq, so that concurrent
-   * commits on this node reach every channel in seq order.
+   * Delivers envelopes, in the stream's seq order, to this node's subscribers: one local room broadcast per
+   * envelope (the packet is encoded once), and into the buffer of each subscription still replaying.
    */
-  private async drain(): Promise<void> {
-    try {
-      // Lets requests that committed at the same moment join this round, so they are sorted together.
-      await new Promise((resolve) => setImmediate(resolve));
-      while (this.pending.length) {
-        const entries = this.pending.splice(0).sort((a, b) => a.seq - b.seq);
-        try {
-          const envelopes = await this.log.envelopes(entries);
-          if (this.lostEmits > 0) {
-            this.lostEmits -= 1;
-            continue;
-          }
-          this.deliver(envelopes);
-          for (const envelope of envelopes) eventsEmitted.inc({ type: envelope.type });
-          if (this.options.redisUrl) this.server.serverSideEmit(FAN_OUT_EVENT, envelopes);
-        } catch (error) {
-          // The entries are committed; subscribers repair the gap through `prev` on the channel's next event.
-          this.logger.error(
-            `emit of seq ${entries[0].seq}..${entries[entries.length - 1].seq} failed: ${String(error)}`,
-          );
-        }
-      }
-    } finally {
-      this.draining = false;
+  private deliver(envelopes: EventEnvelope[]): void {
+    const touched = new Set<Channel>();
+    for (const envelope of envelopes) {
+      this.server.local.to(envelope.channel).emit('event', envelope);
+      for (const subscription of this.replaying.get(envelope.channel) ?? []) subscription.buffer?.push(envelope);
+      eventsEmitted.inc({ type: envelope.type });
+      touched.add(envelope.channel);
     }
+    const { adapter, sockets } = this.server.sockets;
+    for (const channel of touched) {
+      for (const id of adapter.rooms.get(channel) ?? []) {
+        const socket = sockets.get(id);
+        if (socket) this.droppedAsSlow(socket);
+      }
+    }
+  }
+
+  /** This node's commits: into its own stream, and to the other nodes' streams through Redis. */
+  private publish(committed: CommittedEntry[]): void {
+    if (this.lostEmits > 0) {
+      this.lostEmits -= 1;
+      return;
+    }
+    const entries = committed.map(({ entry }) => streamEntryOf(entry));
+    this.stream.push(entries);
+    if (this.options.redisUrl) this.server.serverSideEmit(FAN_OUT_EVENT, entries);
   }
 }
