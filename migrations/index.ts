@@ -7,10 +7,12 @@ import { Migration20261123175446_Initial } from './Migration20261123175446_Initi
 import { Migration20261123180000_AuditAppendOnly } from './Migration20261123180000_AuditAppendOnly';
 import { Migration20261123180408_WorkflowWipLimits } from './Migration20261123180408_WorkflowWipLimits';
 import { Migration20261124090000_AuditCompliance } from './Migration20261124090000_AuditCompliance';
+import { Migration20261127130000_AgentIdleStatus } from './Migration20261127130000_AgentIdleStatus';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123175446_Initial', class: Migration20261123175446_Initial },
   { name: 'Migration20261123180000_AuditAppendOnly', class: Migration20261123180000_AuditAppendOnly },
   { name: 'Migration20261123180408_WorkflowWipLimits', class: Migration20261123180408_WorkflowWipLimits },
   { name: 'Migration20261124090000_AuditCompliance', class: Migration20261124090000_AuditCompliance },
+  { name: 'Migration20261127130000_AgentIdleStatus', class: Migration20261127130000_AgentIdleStatus },
 ];

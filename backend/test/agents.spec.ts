@@ -1,3 +1,5 @@
+import { TandemClient } from '@tandem/shared';
+import { waitFor } from './support/nodes';
 import { bearer, startTestApp, type TestApp } from './support/test-app';
 
 describe('agents', () => {
@@ -95,5 +97,52 @@ describe('agents', () => {
       'name',
     ]);
     await t.http.get('/api/agents/123').set(bearer(t.adminToken)).expect(400);
+  });
+
+  it('events carry the agent as GET shows it (task counts, success rate, live status), and last seen is saved', async () => {
+    const workflow = await t.workflow('agent stats');
+    const agent = await t.agent([workflow.id], 'stats-bot');
+    for (const status of ['completed', 'completed', 'failed', 'pending'] as const) {
+      await t.http
+        .post(`/api/workflows/${workflow.id}/tasks`)
+        .set(bearer(t.adminToken))
+        .send({ title: `t ${status}`, status, agentId: agent.id })
+        .expect(201);
+    }
+    const client = new TandemClient({ baseUrl: t.url, token: agent.key });
+    client.connect();
+    const lastSeen = async () =>
+      (await t.sql<{ last_seen: Date }>('select last_seen from agents where id = $1', [agent.id]))[0].last_seen;
+    let before: Date;
+    try {
+      await client.setStatus('idle');
+      const agentState = async () =>
+        (await t.http.get(`/api/agents/${agent.id}`).set(bearer(t.adminToken)).expect(200)).body;
+      let shown = await agentState();
+      expect(shown).toMatchObject({ status: 'idle', totalTasks: 4, failedTasks: 1 });
+      expect(shown.successRate).toBeCloseTo(2 / 3);
+      expect(shown.lastSeen).not.toBeNull(); // written when it connected
+
+      const since = await t.lastSeq();
+      await t.http
+        .patch(`/api/agents/${agent.id}`)
+        .set(bearer(t.adminToken))
+        .send({ description: 'counts stay' })
+        .expect(200);
+      await t.http.post(`/api/agents/${agent.id}/rotate-key`).set(bearer(t.adminToken)).expect(200);
+      await t.http.delete(`/api/agents/${agent.id}`).set(bearer(t.adminToken)).expect(200);
+      const events = await t.auditAfter(since);
+      expect(events.map((entry) => entry.action)).toEqual(['agent.updated', 'agent.key_rotated', 'agent.revoked']);
+      shown = await agentState();
+      for (const entry of events) {
+        expect(entry.data).toMatchObject({ totalTasks: 4, failedTasks: 1, successRate: shown.successRate });
+      }
+      expect(events[0].data).toMatchObject({ status: 'idle', version: shown.version - 2 });
+      expect(events[2].data).toEqual(shown); // revoked: offline, and exactly what GET answers
+      before = await lastSeen();
+    } finally {
+      client.disconnect();
+    }
+    await waitFor('last seen saved on disconnect', async () => (await lastSeen()).getTime() > before.getTime());
   });
 });

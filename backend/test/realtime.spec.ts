@@ -1,7 +1,7 @@
 import type { Agent, Channel, EventEnvelope, Page, SubscribeAck, Workflow } from '@tandem/shared';
 import { REPLAY_LIMIT, workflowChannel } from '@tandem/shared';
 import { SYSTEM } from '../src/common/caller';
-import { AuditService } from '../src/modules/audit/audit.service';
+import { AuditService } from '../src/core/audit.service';
 import { channelFilter, channelsOf } from '../src/realtime/channel-membership';
 import { RealtimeGateway } from '../src/realtime/realtime.gateway';
 import { bearer, startTestApp, type TestApp } from './support/test-app';

@@ -117,4 +117,47 @@ describe('users', () => {
     const me = await t.http.get('/api/auth/me').set(bearer(t.adminToken)).expect(200);
     await t.http.patch(`/api/users/${me.body.user.id}`).set(bearer(t.adminToken)).send({ role: 'viewer' }).expect(400);
   });
+
+  it('generates a one-time password when none is sent, answers it once, and resets it (audited, sessions end)', async () => {
+    const created = await t.http
+      .post('/api/users')
+      .set(bearer(t.adminToken))
+      .send({ email: 'temp@example.com', name: 'Tess Temp', role: 'member' })
+      .expect(201);
+    const first = created.body.temporaryPassword as string;
+    expect(first).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    const listed = await t.http.get('/api/users').set(bearer(t.adminToken)).expect(200);
+    expect(JSON.stringify(listed.body)).not.toContain(first);
+    const login = await t.http.post('/api/auth/login').send({ email: 'temp@example.com', password: first }).expect(200);
+
+    const since = await t.lastSeq();
+    const reset = await t.http
+      .post(`/api/users/${created.body.id}/reset-password`)
+      .set(bearer(t.adminToken))
+      .expect(200);
+    const second = reset.body.temporaryPassword as string;
+    expect(Object.keys(reset.body)).toEqual(['temporaryPassword']);
+    expect(second).not.toBe(first);
+    await t.http.get('/api/auth/me').set(bearer(login.body.token)).expect(401); // the old session ended
+    await t.http.post('/api/auth/login').send({ email: 'temp@example.com', password: first }).expect(401);
+    await t.http.post('/api/auth/login').send({ email: 'temp@example.com', password: second }).expect(200);
+
+    const audit = await t.auditAfter(since);
+    expect(audit[0]).toMatchObject({
+      action: 'user.updated',
+      entityId: created.body.id,
+      changes: { password: ['(hidden)', '(reset)'] },
+      context: { passwordReset: true, sessionsEnded: 1 },
+    });
+    expect(JSON.stringify(audit)).not.toContain(second);
+  });
+
+  it('lets only admins reset a password, and 404s an unknown user', async () => {
+    const member = await t.user('approver');
+    await t.http.post(`/api/users/${member.id}/reset-password`).set(bearer(member.token)).expect(403);
+    await t.http
+      .post('/api/users/01a2098e-fdb5-733e-a4d0-9a9aa7fa1b51/reset-password')
+      .set(bearer(t.adminToken))
+      .expect(404);
+  });
 });

@@ -16,8 +16,15 @@ export type Principal = { type: 'human'; user: User } | { type: 'agent'; agent: 
 export interface CreateUserRequest {
   email: string;
   name: string;
-  password: string;
+  /** Left out: the server generates a one-time password and answers it once as `temporaryPassword`. */
+  password?: string;
   role: Role;
+}
+/** A created user; `temporaryPassword` only when the server generated it (shown once, never stored in clear). */
+export type CreatedUser = User & { temporaryPassword?: string };
+/** `POST /api/users/:id/reset-password`: a new one-time password, shown once; the user's sessions end. */
+export interface ResetPasswordResponse {
+  temporaryPassword: string;
 }
 export interface UpdateUserRequest {
   name?: string;

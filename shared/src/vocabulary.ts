@@ -18,7 +18,8 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const TASK_PRIORITIES = ['high', 'medium', 'low'] as const;
 export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 
-export const AGENT_STATUSES = ['online', 'busy', 'offline'] as const;
+/** From live connections: `busy` working, `online` connected, `idle` connected and waiting, `offline` none. */
+export const AGENT_STATUSES = ['online', 'busy', 'idle', 'offline'] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
 
 export const SUGGESTION_KINDS = ['task.update', 'task.move', 'task.create', 'comment', 'custom'] as const;

@@ -12,7 +12,12 @@ import type { PresenceStore } from './presence-store';
 export const PRESENCE_HEARTBEAT_MS = 4000;
 export const PRESENCE_TTL_MS = 12_000;
 
+/** How often a node persists `agents.last_seen` for its connected agents (one UPDATE per node, not per agent). */
+export const LAST_SEEN_EVERY_MS = 30_000;
+
 type LiveStatus = Exclude<AgentStatus, 'offline'>;
+/** With several connections an agent shows its most active one: busy over online over idle. */
+const STATUS_WEIGHT: Record<LiveStatus, number> = { busy: 3, online: 2, idle: 1 };
 
 /**
  * Ephemeral state (DESIGN 5, not audited): who views each board, and each agent's status from its live
@@ -31,6 +36,9 @@ export class PresenceService {
   /** Set by the gateway: how to broadcast, and which channels have subscribers on this node. */
   publish: (event: EphemeralEvent) => void = () => undefined;
   localChannels: () => string[] = () => [];
+  /** Set by AgentPresenceLink: persists "last seen now" for these agents (cheap, unaudited: DESIGN 5). */
+  touchAgents: (agentIds: string[]) => Promise<void> = () => Promise.resolve();
+  private lastTouched = 0;
 
   constructor(
     private readonly store: PresenceStore,
@@ -86,6 +94,7 @@ export class PresenceService {
   async agentConnected(socketKey: string, agentId: string, status: LiveStatus = 'online'): Promise<void> {
     const previous = this.agentConnections.get(socketKey);
     this.agentConnections.set(socketKey, { agentId, status });
+    if (!previous) void this.touch([agentId]); // not awaited: status reaches the others first
     await this.guard(async () => {
       if (previous) await this.store.remove(this.agentsKey, this.agentMember(socketKey, agentId, previous.status));
       await this.store.put(this.agentsKey, this.agentMember(socketKey, agentId, status), PRESENCE_TTL_MS);
@@ -99,6 +108,7 @@ export class PresenceService {
     const agent = this.agentConnections.get(socketKey);
     if (!agent) return;
     this.agentConnections.delete(socketKey);
+    void this.touch([agent.agentId]);
     await this.guard(async () => {
       await this.store.remove(this.agentsKey, this.agentMember(socketKey, agent.agentId, agent.status));
       await this.pushStatuses();
@@ -129,7 +139,10 @@ export class PresenceService {
   private statusesOf(members: string[][]): Map<string, AgentStatus> {
     const statuses = new Map<string, AgentStatus>();
     for (const [, agentId, status] of members) {
-      if (statuses.get(agentId) !== 'busy') statuses.set(agentId, status as AgentStatus);
+      const current = statuses.get(agentId) as LiveStatus | undefined;
+      if (!current || STATUS_WEIGHT[status as LiveStatus] > STATUS_WEIGHT[current]) {
+        statuses.set(agentId, status as AgentStatus);
+      }
     }
     return statuses;
   }
@@ -162,8 +175,20 @@ export class PresenceService {
     this.pushedStatuses = statuses;
   }
 
+  private async touch(agentIds: string[]): Promise<void> {
+    try {
+      await this.touchAgents([...new Set(agentIds)]);
+    } catch (error) {
+      this.logger.debug(`last seen not saved: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   /** Refreshes this node's entries, then pushes what changed elsewhere (e.g. a crashed node's viewers). */
   private async heartbeat(): Promise<void> {
+    if (this.agentConnections.size && Date.now() - this.lastTouched >= LAST_SEEN_EVERY_MS) {
+      this.lastTouched = Date.now();
+      void this.touch([...this.agentConnections.values()].map((connection) => connection.agentId));
+    }
     await this.guard(async () => {
       for (const [socketKey, { viewer, workflowIds }] of this.views) {
         for (const workflowId of workflowIds) {

@@ -20,7 +20,7 @@ import {
 } from '@tandem/shared';
 import { SESSION_COOKIE } from '../common/auth.guard';
 import type { Caller, RequestMeta } from '../common/caller';
-import { EventBus, type CommittedEntry } from '../common/event-bus';
+import { EventBus, type CommittedEntry } from '../core/event-bus';
 import {
   eventsEmitted,
   replayedEvents,
@@ -34,7 +34,9 @@ import { ChannelAccess } from './channel-access.service';
 import { EventLog } from './event-log.service';
 import { EventStream, streamEntryOf, type StreamEntry } from './event-stream';
 import { PresenceService } from './presence.service';
+import { SocketAuthority } from './socket-authority.service';
 import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime.options';
+import { loadConfig } from '../config';
 
 /**
  * One socket's subscription to one channel. While it replays, the socket is not in the channel's room: live
@@ -52,8 +54,8 @@ interface SocketData {
   subscriptions: Map<Channel, Subscription>;
 }
 
-type TandemServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type TandemSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type TandemServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type TandemSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** The server-side event that carries committed entries from the node that committed them to the others. */
 const FAN_OUT_EVENT = 'tandem:entries';
@@ -64,22 +66,6 @@ function cookieValue(header: string | undefined, name: string): string | null {
     if (key === name) return decodeURIComponent(value.join('='));
   }
   return null;
-}
-
-/**
- * `SOCKET_MAX_BUFFERED_EVENTS` (2000, twice the replay bound): how many packets may wait in a socket's write
- * buffer (it stopped reading and the kernel's buffers are full) before the node drops it.
- */
-export function socketBufferLimit(env: NodeJS.ProcessEnv = process.env): number {
-  return Number(env.SOCKET_MAX_BUFFERED_EVENTS) || 2000;
-}
-
-/**
- * `REALTIME_REORDER_WAIT_MS` (1000): how long a node holds later events while an earlier seq is on its way from
- * another node, before it calls that seq lost (subscribers then replay it).
- */
-export function reorderWaitMs(env: NodeJS.ProcessEnv = process.env): number {
-  return Number(env.REALTIME_REORDER_WAIT_MS) || 1000;
 }
 
 const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
@@ -97,7 +83,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private readonly logger = new Logger('Realtime');
   private lostEmits = 0;
   private stopListening: () => void = () => undefined;
-  private readonly bufferLimit = socketBufferLimit();
+  /** Packets that may wait in a socket's write buffer (it stopped reading) before the node drops it. */
+  private readonly bufferLimit = loadConfig().socketMaxBufferedEvents;
   /** Channel → this node's subscriptions to it that are still replaying (not yet in the room). */
   private readonly replaying = new Map<Channel, Set<Subscription & { socket: TandemSocket }>>();
   private readonly stream: EventStream;
@@ -109,9 +96,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly bus: EventBus,
     private readonly presence: PresenceService,
     private readonly rateLimit: RateLimitService,
+    private readonly authority: SocketAuthority,
     @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
   ) {
-    this.stream = new EventStream(log, (envelopes) => this.deliver(envelopes), reorderWaitMs());
+    this.stream = new EventStream(log, (envelopes) => this.deliver(envelopes), loadConfig().realtimeReorderWaitMs);
   }
 
   afterInit(server: TandemServer): void {
@@ -127,6 +115,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     );
     this.stopListening = this.bus.onCommitted((committed) => this.publish(committed));
     this.stream.start().catch((error: unknown) => this.logger.error(`event stream did not start: ${String(error)}`));
+    this.authority.attach(server, (socket, channel) => this.leave(socket, channel));
     this.presence.publish = (event) => server.to(event.channel).emit('ephemeral', event);
     this.presence.localChannels = () => [...server.sockets.adapter.rooms.keys()].filter((room) => parseChannel(room));
     this.presence.start();
@@ -134,6 +123,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   async onModuleDestroy(): Promise<void> {
     this.stopListening();
+    this.authority.detach();
     this.stream.stop();
     await this.presence.stop();
   }
@@ -182,8 +172,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       const reply = (result: { ok: boolean; error?: string }) => typeof ack === 'function' && ack(result);
       const { caller } = socket.data;
       const status = request?.status;
-      if (caller.type !== 'agent' || (status !== 'online' && status !== 'busy')) {
-        reply({ ok: false, error: 'only agents report a status: online or busy' });
+      if (caller.type !== 'agent' || (status !== 'online' && status !== 'busy' && status !== 'idle')) {
+        reply({ ok: false, error: 'only agents report a status: online, busy or idle' });
         return;
       }
       void this.withinBudget(socket).then(async (allowed) => {
@@ -216,10 +206,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
    * events that the replay did not cover: no gap and no duplicate between replay and live.
    */
   private async subscribe(socket: TandemSocket, request: SubscribeRequest): Promise<SubscribeAck> {
-    const { caller, meta, subscriptions } = socket.data;
     const since = request?.since;
     if (typeof request?.channel !== 'string') return { ok: false, error: 'channel is required' };
     if (since !== undefined && since !== null && !isSeq(since)) return { ok: false, error: 'since must be a seq' };
+    // Authority as it is now, not as it was at connect time (a revoked credential is disconnected here).
+    const epoch = this.authority.epoch(socket);
+    const caller = await this.authority.current(socket);
+    if (!caller) return { ok: false, error: 'unauthorized' };
+    const { meta, subscriptions } = socket.data;
     const decision = await this.access.authorize(caller, meta, request.channel);
     if (!decision.ok) return decision;
     const { channel } = decision;
@@ -275,18 +269,24 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
           () => undefined,
         );
     }
+    // An access change landed while this subscribe was checking: check again, with what is committed now.
+    if (this.authority.epoch(socket) !== epoch) void this.authority.revalidate(socket);
     return ack;
   }
 
   private async unsubscribe(socket: TandemSocket, request: UnsubscribeRequest): Promise<void> {
     const parsed = typeof request?.channel === 'string' ? parseChannel(request.channel) : null;
     if (!parsed) return;
-    const channel: Channel = parsed.kind === 'workflow' ? `workflow:${parsed.workflowId}` : parsed.kind;
+    await this.leave(socket, parsed.kind === 'workflow' ? `workflow:${parsed.workflowId}` : parsed.kind);
+  }
+
+  private async leave(socket: TandemSocket, channel: Channel): Promise<void> {
     const subscription = socket.data.subscriptions.get(channel);
     if (subscription) this.stopReplay(channel, subscription);
     socket.data.subscriptions.delete(channel);
     await socket.leave(channel);
-    if (parsed.kind === 'workflow') await this.presence.leaveBoard(this.socketKey(socket), parsed.workflowId);
+    const parsed = parseChannel(channel);
+    if (parsed?.kind === 'workflow') await this.presence.leaveBoard(this.socketKey(socket), parsed.workflowId);
   }
 
   /** Sends an event unless this subscription already had it (replay and live may both carry it). */

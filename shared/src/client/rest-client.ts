@@ -6,6 +6,8 @@ import type {
   CreateSuggestionRequest,
   CreateTaskRequest,
   CreateUserRequest,
+  CreatedUser,
+  ResetPasswordResponse,
   CreateWorkflowRequest,
   DecideSuggestionRequest,
   LoginRequest,
@@ -145,8 +147,11 @@ export class RestClient {
   listUsers(query?: PageQuery): Promise<Page<User>> {
     return this.json('GET', '/api/users', { query: { ...query } });
   }
-  createUser(body: CreateUserRequest): Promise<User> {
+  createUser(body: CreateUserRequest): Promise<CreatedUser> {
     return this.json('POST', '/api/users', { body });
+  }
+  resetPassword(id: string): Promise<ResetPasswordResponse> {
+    return this.json('POST', path`/api/users/${id}/reset-password`);
   }
   updateUser(id: string, body: UpdateUserRequest): Promise<User> {
     return this.json('PATCH', path`/api/users/${id}`, { body });

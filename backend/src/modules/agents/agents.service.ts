@@ -1,12 +1,12 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type { Agent, AgentWithKey, Page } from '@tandem/shared';
 import { AppError } from '../../common/app-error';
 import { applyPatch, creationChanges } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage, type PageQueryDto } from '../../common/paging';
-import { WritePath } from '../audit/write-path.service';
-import { PresenceService } from '../../realtime/presence.service';
+import { WritePath } from '../../core/write-path.service';
+import { AgentPresencePort } from './agent-presence.port';
 import { AGENT_KEY_PREFIX, newSecret, sha256Hex } from '../auth/secrets';
 import type { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
 import { AgentEntity } from './entities/agent.entity';
@@ -42,8 +42,14 @@ export class AgentsService {
     private readonly orm: MikroORM,
     private readonly writes: WritePath,
     /** Live status comes from connections on every node (DESIGN 3), not from the row. */
-    @Optional() private readonly presence?: PresenceService,
+    private readonly presence: AgentPresencePort,
   ) {}
+
+  /** Persists "seen now" (on connect, disconnect and a slow heartbeat): not a change of the agent, not audited. */
+  async touchLastSeen(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.orm.em.fork().execute(`update agents set last_seen = now() where id in (?)`, [ids]);
+  }
 
   /** Task counts per agent, derived from the tasks themselves (never typed in by clients). */
   private async stats(em: EntityManager, ids: string[]): Promise<Map<string, AgentStats>> {
@@ -68,11 +74,26 @@ export class AgentsService {
       em,
       agents.map((agent) => agent.id),
     );
-    const live = this.presence ? await this.presence.agentStatuses() : null;
+    const live = (await this.presence.current?.agentStatuses()) ?? null;
     return agents.map((agent) => {
       const serialized = toAgent(agent, stats.get(agent.id));
       return live && !serialized.revoked ? { ...serialized, status: live.get(agent.id) ?? 'offline' } : serialized;
     });
+  }
+
+  /**
+   * The agent as `GET /api/agents/:id` shows it (task counts, success rate, live status), for an event's data:
+   * clients replace their copy with it, so a bare row would reset those to 0 and offline.
+   */
+  private async afterChange(em: EntityManager, agent: AgentEntity): Promise<() => Agent> {
+    const stats = (await this.stats(em, [agent.id])).get(agent.id);
+    const statuses = await this.presence.current?.agentStatuses();
+    const live = statuses ? (statuses.get(agent.id) ?? 'offline') : undefined;
+    // Built after the flush (WritePath resolves drafts then), so version and updatedAt are the committed ones.
+    return () => {
+      const serialized = toAgent(agent, stats);
+      return live && !serialized.revoked ? { ...serialized, status: live } : serialized;
+    };
   }
 
   async list(query: PageQueryDto): Promise<Page<Agent>> {
@@ -107,7 +128,7 @@ export class AgentsService {
         entityType: 'agent',
         entityId: created.id,
         changes: creationChanges(created, ['name', 'description', 'capabilities']),
-        data: toAgent(created, undefined),
+        data: toAgent(created, undefined), // new: no tasks yet, and offline until it connects
       }));
       return created;
     });
@@ -126,13 +147,8 @@ export class AgentsService {
         capabilities: dto.capabilities,
       });
       if (Object.keys(changes).length) {
-        tx.record(() => ({
-          action: 'agent.updated',
-          entityType: 'agent',
-          entityId: id,
-          changes,
-          data: toAgent(agent, undefined),
-        }));
+        const data = await this.afterChange(tx.em, agent);
+        tx.record(() => ({ action: 'agent.updated', entityType: 'agent', entityId: id, changes, data: data() }));
       }
     });
     return this.get(id);
@@ -145,12 +161,13 @@ export class AgentsService {
       agent.apiKeyHash = sha256Hex(apiKey);
       const wasRevoked = agent.revokedAt !== null;
       agent.revokedAt = null;
+      const data = await this.afterChange(tx.em, agent);
       tx.record(() => ({
         action: 'agent.key_rotated',
         entityType: 'agent',
         entityId: id,
         changes: { apiKey: ['(old key)', '(new key)'], ...(wasRevoked ? { revoked: [true, false] } : {}) },
-        data: toAgent(agent, undefined),
+        data: data(),
       }));
     });
     return { agent: await this.get(id), apiKey };
@@ -164,12 +181,13 @@ export class AgentsService {
       agent.apiKeyHash = null;
       agent.revokedAt = new Date();
       agent.status = 'offline';
+      const data = await this.afterChange(tx.em, agent);
       tx.record(() => ({
         action: 'agent.revoked',
         entityType: 'agent',
         entityId: id,
         changes: { revoked: [false, true] },
-        data: toAgent(agent, undefined),
+        data: data(),
       }));
     });
     return this.get(id);

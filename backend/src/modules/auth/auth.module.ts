@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CALLER_RESOLVER } from '../../common/auth-ports';
 import { AgentsModule } from '../agents/agents.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -7,7 +8,7 @@ import { PrincipalService } from './principal.service';
 @Module({
   imports: [AgentsModule],
   controllers: [AuthController],
-  providers: [AuthService, PrincipalService],
-  exports: [AuthService],
+  providers: [AuthService, PrincipalService, { provide: CALLER_RESOLVER, useExisting: AuthService }],
+  exports: [AuthService, CALLER_RESOLVER],
 })
 export class AuthModule {}

@@ -3,9 +3,9 @@ import type { Approval, WorkflowPolicy } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { applyPatch } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
-import { canonicalJson } from '../audit/audit-hash';
-import { AuditService } from '../audit/audit.service';
-import { WritePath, type WriteTx } from '../audit/write-path.service';
+import { canonicalJson } from '../../core/audit-hash';
+import { AuditService } from '../../core/audit.service';
+import { WritePath, type WriteTx } from '../../core/write-path.service';
 import { TaskEntity } from '../tasks/entities/task.entity';
 import { DEFAULT_POLICY, WorkflowEntity } from '../workflows/entities/workflow.entity';
 import type { DecideSuggestionDto } from './dto/suggestion.dto';
@@ -71,7 +71,7 @@ export class SuggestionDecisions {
       }
       const policy = await this.policyOf(tx, suggestion);
       const task = suggestion.task ? await tx.em.findOne(TaskEntity, { id: suggestion.task }) : null;
-      await this.assertSeparationOfDuties(caller, meta, suggestion, task, policy);
+      this.assertSeparationOfDuties(caller, meta, suggestion, task, policy);
       const context = this.decisionContext(suggestion, task, policy);
       switch (dto.decision) {
         case 'approve':
@@ -127,23 +127,25 @@ export class SuggestionDecisions {
   }
 
   /** `separationOfDuties`: whoever created or last edited the task may not decide suggestions about it. */
-  private async assertSeparationOfDuties(
+  private assertSeparationOfDuties(
     caller: Caller,
     meta: RequestMeta,
     suggestion: SuggestionEntity,
     task: TaskEntity | null,
     policy: WorkflowPolicy,
-  ): Promise<void> {
+  ): void {
     if (!policy.separationOfDuties || !task || caller.id === null) return;
     if (task.createdBy !== caller.id && task.updatedBy !== caller.id) return;
-    await this.audit.recordDenied(caller, meta, 'separation of duties: the approver created or last edited the task', {
-      entityType: 'suggestion',
-      entityId: suggestion.id,
-      workflowId: suggestion.workflow,
-      context: { taskId: task.id },
-    });
-    throw new AppError(
-      ErrorCode.Forbidden,
+    throw this.audit.refusal(
+      caller,
+      meta,
+      'separation of duties: the approver created or last edited the task',
+      {
+        entityType: 'suggestion',
+        entityId: suggestion.id,
+        workflowId: suggestion.workflow,
+        context: { taskId: task.id },
+      },
       'Separation of duties: you created or last edited this task, so another approver must decide',
     );
   }

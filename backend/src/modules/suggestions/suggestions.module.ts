@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { CommentsModule } from '../comments/comments.module';
 import { TasksModule } from '../tasks/tasks.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
@@ -10,7 +11,7 @@ import { SuggestionsController } from './suggestions.controller';
 import { SuggestionsService } from './suggestions.service';
 
 @Module({
-  imports: [WorkflowsModule, TasksModule, CommentsModule],
+  imports: [WorkflowsModule, TasksModule, CommentsModule, AuthModule],
   controllers: [SuggestionsController],
   providers: [SuggestionsService, SuggestionDecisions, SuggestionApplier, SuggestionWaiter, SuggestionScheduler],
   exports: [SuggestionsService, SuggestionDecisions],

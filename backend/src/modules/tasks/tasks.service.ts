@@ -13,7 +13,7 @@ import { applyPatch, creationChanges } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { AgentEntity } from '../agents/entities/agent.entity';
 import { AuditQueryService } from '../audit/audit-query.service';
-import { WritePath, type WriteTx } from '../audit/write-path.service';
+import { WritePath, type WriteTx } from '../../core/write-path.service';
 import { UserEntity } from '../users/entities/user.entity';
 import { WorkflowEntity } from '../workflows/entities/workflow.entity';
 import { WorkflowAccess } from '../workflows/workflow-access.service';

@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Page, User } from '@tandem/shared';
+import type { CreatedUser, Page, ResetPasswordResponse, User } from '@tandem/shared';
 import { Access, CurrentCaller, Meta } from '../../common/access.decorator';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { PageQueryDto } from '../../common/paging';
@@ -21,7 +21,7 @@ export class UsersController {
   }
 
   @Post()
-  create(@CurrentCaller() caller: Caller, @Meta() meta: RequestMeta, @Body() dto: CreateUserDto): Promise<User> {
+  create(@CurrentCaller() caller: Caller, @Meta() meta: RequestMeta, @Body() dto: CreateUserDto): Promise<CreatedUser> {
     return this.users.create(caller, meta, dto);
   }
 
@@ -33,6 +33,16 @@ export class UsersController {
     @Body() dto: UpdateUserDto,
   ): Promise<User> {
     return this.users.update(caller, meta, id, dto);
+  }
+
+  @Post(':id/reset-password')
+  @HttpCode(200)
+  resetPassword(
+    @CurrentCaller() caller: Caller,
+    @Meta() meta: RequestMeta,
+    @Param('id', UuidParamPipe) id: string,
+  ): Promise<ResetPasswordResponse> {
+    return this.users.resetPassword(caller, meta, id);
   }
 
   @Delete(':id')

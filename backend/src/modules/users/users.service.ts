@@ -1,16 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
-import type { Page, User } from '@tandem/shared';
+import { randomBytes } from 'node:crypto';
+import type { CreatedUser, Page, ResetPasswordResponse, User } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { applyPatch } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage, type PageQueryDto } from '../../common/paging';
-import { WritePath } from '../audit/write-path.service';
+import { WritePath } from '../../core/write-path.service';
+import { SessionEntity } from '../auth/entities/session.entity';
 import { hashPassword } from '../auth/secrets';
 import type { CreateUserDto } from './dto/create-user.dto';
 import type { UpdateUserDto } from './dto/update-user.dto';
 import { UserEntity } from './entities/user.entity';
 import { toUser } from './user.mapper';
+
+/** A one-time password an admin hands over (16 characters, 96 random bits); only its hash is stored. */
+function temporaryPassword(): string {
+  return randomBytes(12).toString('base64url');
+}
 
 @Injectable()
 export class UsersService {
@@ -28,10 +35,11 @@ export class UsersService {
     return toPage(rows.map(toUser), limit, (user) => user.id);
   }
 
-  async create(caller: Caller, meta: RequestMeta, dto: CreateUserDto): Promise<User> {
+  async create(caller: Caller, meta: RequestMeta, dto: CreateUserDto): Promise<CreatedUser> {
     const email = dto.email.trim().toLowerCase();
-    const passwordHash = await hashPassword(dto.password);
-    return this.writes
+    const generated = dto.password === undefined ? temporaryPassword() : undefined;
+    const passwordHash = await hashPassword(dto.password ?? generated!);
+    const user = await this.writes
       .run(caller, meta, async (tx) => {
         if (await tx.em.count(UserEntity, { email })) {
           throw new AppError(ErrorCode.Conflict, `A user with email ${email} already exists`);
@@ -47,6 +55,27 @@ export class UsersService {
         return user;
       })
       .then(toUser);
+    return generated ? { ...user, temporaryPassword: generated } : user;
+  }
+
+  /** A new one-time password, answered once; the user's sessions end (whoever held the old one is out). */
+  async resetPassword(caller: Caller, meta: RequestMeta, id: string): Promise<ResetPasswordResponse> {
+    const password = temporaryPassword();
+    const passwordHash = await hashPassword(password);
+    await this.writes.run(caller, meta, async (tx) => {
+      const user = await tx.lock(UserEntity, id, 'user');
+      user.passwordHash = passwordHash;
+      const sessions = await tx.em.nativeDelete(SessionEntity, { userId: id });
+      tx.record(() => ({
+        action: 'user.updated',
+        entityType: 'user',
+        entityId: id,
+        changes: { password: ['(hidden)', '(reset)'] },
+        context: { passwordReset: true, sessionsEnded: sessions },
+        data: toUser(user),
+      }));
+    });
+    return { temporaryPassword: password };
   }
 
   async update(caller: Caller, meta: RequestMeta, id: string, dto: UpdateUserDto): Promise<User> {

@@ -14,7 +14,7 @@ import { AppError } from '../../common/app-error';
 import { applyPatch, creationChanges } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage } from '../../common/paging';
-import { WritePath, type WriteTx } from '../audit/write-path.service';
+import { WritePath, type WriteTx } from '../../core/write-path.service';
 import { AgentEntity } from '../agents/entities/agent.entity';
 import type { AssignAgentsDto, CreateWorkflowDto, ListWorkflowsQueryDto, UpdateWorkflowDto } from './dto/workflow.dto';
 import { WorkflowAgentEntity } from './entities/workflow-agent.entity';

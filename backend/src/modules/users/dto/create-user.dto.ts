@@ -1,4 +1,4 @@
-import { IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES, type CreateUserRequest, type Role } from '@tandem/shared';
 
 export class CreateUserDto implements CreateUserRequest {
@@ -11,10 +11,12 @@ export class CreateUserDto implements CreateUserRequest {
   @MaxLength(200)
   name!: string;
 
+  /** Optional: without it the server generates a one-time password. */
+  @IsOptional()
   @IsString()
   @MinLength(8)
   @MaxLength(1000)
-  password!: string;
+  password?: string;
 
   @IsIn(ROLES)
   role!: Role;
