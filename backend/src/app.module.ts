@@ -30,7 +30,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         MikroOrmModule.forRoot({
-          ...ormConfig(options.databaseUrl, 10, { role: loadConfig().dbRole }),
+          ...ormConfig(options.databaseUrl, 10, { role: loadConfig().dbRole, autoLoadEntities: true }),
+          autoLoadEntities: true,
           registerRequestContext: false,
         }),
         CoreModule,

@@ -13,6 +13,10 @@ import { WorkflowAgentEntity } from './modules/workflows/entities/workflow-agent
 import { WorkflowEntity } from './modules/workflows/entities/workflow.entity';
 import { loadConfig } from './config';
 
+/**
+ * Every entity, for the tools that see the whole schema at once (migrations, `migration:create`). The app itself
+ * does not use this list: each module registers the entities it owns with `MikroOrmModule.forFeature`.
+ */
 export const entities = [
   UserEntity,
   SessionEntity,
@@ -29,9 +33,14 @@ export const entities = [
  * `role`: the database role the app's transactions run as (`SET ROLE` on every new pooled connection), so the
  * app has only the privileges the audit migration gives `tandem_app` (no UPDATE/DELETE/TRUNCATE on audit_log).
  * Migrations run without it, as the connecting owner.
+ * `autoLoadEntities`: the entities come from the modules' `forFeature` (the app), not from the list above.
  */
-export function ormConfig(clientUrl: string, poolMax = 10, options: { role?: string } = {}) {
-  const { role } = options;
+export function ormConfig(
+  clientUrl: string,
+  poolMax = 10,
+  options: { role?: string; autoLoadEntities?: boolean } = {},
+) {
+  const { role, autoLoadEntities = false } = options;
   return defineConfig({
     clientUrl,
     onCreateConnection: role
@@ -40,7 +49,7 @@ export function ormConfig(clientUrl: string, poolMax = 10, options: { role?: str
           await raw.executeQuery({ sql: `set role "${role.replace(/"/g, '""')}"`, parameters: [] });
         }
       : undefined,
-    entities,
+    entities: autoLoadEntities ? [] : entities,
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: true },

@@ -81,7 +81,6 @@ const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) &
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   @WebSocketServer() private server!: TandemServer;
   private readonly logger = new Logger('Realtime');
-  private lostEmits = 0;
   private stopListening: () => void = () => undefined;
   /** Packets that may wait in a socket's write buffer (it stopped reading) before the node drops it. */
   private readonly bufferLimit = loadConfig().socketMaxBufferedEvents;
@@ -126,15 +125,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     this.authority.detach();
     this.stream.stop();
     await this.presence.stop();
-  }
-
-  /**
-   * Fault injection for tests: the next `count` committed batches are not emitted at all, as if the node
-   * that committed them died before emitting. Every node's stream waits for them, calls them lost, and
-   * subscribers find out through `prev` on the next event.
-   */
-  loseNextEmits(count = 1): void {
-    this.lostEmits += count;
   }
 
   private async authenticate(socket: TandemSocket): Promise<boolean> {
@@ -349,10 +339,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   /** This node's commits: into its own stream, and to the other nodes' streams through Redis. */
   private publish(committed: CommittedEntry[]): void {
-    if (this.lostEmits > 0) {
-      this.lostEmits -= 1;
-      return;
-    }
     const entries = committed.map(({ entry }) => streamEntryOf(entry));
     this.stream.push(entries);
     if (this.options.redisUrl) this.server.serverSideEmit(FAN_OUT_EVENT, entries);

@@ -7,17 +7,12 @@ import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage, type PageQueryDto } from '../../common/paging';
 import { WritePath } from '../../core/write-path.service';
 import { AgentPresencePort } from './agent-presence.port';
+import { AgentTaskStatsPort, type AgentTaskStats } from './agent-task-stats.port';
 import { AGENT_KEY_PREFIX, newSecret, sha256Hex } from '../auth/secrets';
 import type { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
 import { AgentEntity } from './entities/agent.entity';
 
-interface AgentStats {
-  total: number;
-  completed: number;
-  failed: number;
-}
-
-function toAgent(entity: AgentEntity, stats: AgentStats | undefined): Agent {
+function toAgent(entity: AgentEntity, stats: AgentTaskStats | undefined): Agent {
   const finished = (stats?.completed ?? 0) + (stats?.failed ?? 0);
   return {
     id: entity.id,
@@ -43,6 +38,7 @@ export class AgentsService {
     private readonly writes: WritePath,
     /** Live status comes from connections on every node (DESIGN 3), not from the row. */
     private readonly presence: AgentPresencePort,
+    private readonly taskStats: AgentTaskStatsPort,
   ) {}
 
   /** Persists "seen now" (on connect, disconnect and a slow heartbeat): not a change of the agent, not audited. */
@@ -51,22 +47,10 @@ export class AgentsService {
     await this.orm.em.fork().execute(`update agents set last_seen = now() where id in (?)`, [ids]);
   }
 
-  /** Task counts per agent, derived from the tasks themselves (never typed in by clients). */
-  private async stats(em: EntityManager, ids: string[]): Promise<Map<string, AgentStats>> {
+  /** Task counts per agent, from the tasks module (none without it). */
+  private async stats(em: EntityManager, ids: string[]): Promise<Map<string, AgentTaskStats>> {
     if (ids.length === 0) return new Map();
-    const rows = await em.execute<{ agent_id: string; total: string; completed: string; failed: string }[]>(
-      `select agent_id, count(*) as total,
-              count(*) filter (where status = 'completed') as completed,
-              count(*) filter (where status = 'failed') as failed
-         from tasks where deleted_at is null and agent_id in (?) group by agent_id`,
-      [ids],
-    );
-    return new Map(
-      rows.map((row) => [
-        row.agent_id,
-        { total: Number(row.total), completed: Number(row.completed), failed: Number(row.failed) },
-      ]),
-    );
+    return (await this.taskStats.current?.countsByAgent(em, ids)) ?? new Map();
   }
 
   async serialize(em: EntityManager, agents: AgentEntity[]): Promise<Agent[]> {

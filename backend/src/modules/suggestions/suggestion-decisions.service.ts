@@ -163,13 +163,16 @@ export class SuggestionDecisions {
         current: toSuggestion(suggestion),
       });
     }
-    const edit: Partial<SuggestionEntity> = {};
     if (dto.payload !== undefined && !sameJson(dto.payload, suggestion.payload)) {
       await validatePayload(suggestion.kind, dto.payload);
-      Object.assign(edit, { payload: dto.payload, edited: true });
-      Object.assign(context, { originalPayload: suggestion.payload, editedPayload: dto.payload });
+      this.reviseByEdit(tx, suggestion, dto.payload, context);
     }
-    const approval: Approval = { userId: caller.id ?? 'system', name: caller.name, at: new Date().toISOString() };
+    const approval: Approval = {
+      userId: caller.id ?? 'system',
+      name: caller.name,
+      at: new Date().toISOString(),
+      revision: suggestion.revision,
+    };
     const approvals = [...suggestion.approvals, approval];
     if (approvals.length >= policy.requiredApprovals) {
       return this.complete(
@@ -177,11 +180,11 @@ export class SuggestionDecisions {
         suggestion,
         { id: caller.id, name: caller.name },
         dto.note ?? null,
-        { ...edit, approvals },
+        { approvals },
         context,
       );
     }
-    const changes = applyPatch(suggestion, { ...edit, approvals });
+    const changes = applyPatch(suggestion, { approvals });
     tx.record(
       suggestionDraft(suggestion, 'suggestion.approval_added', changes, {
         ...context,
@@ -189,6 +192,44 @@ export class SuggestionDecisions {
       }),
     );
     return toSuggestion(suggestion);
+  }
+
+  /**
+   * An approval with an edited payload makes a new revision (issue 11): a quorum must approve one exact payload,
+   * so the approvals of the revision the editor saw no longer count, and the editor's own approval goes to the new
+   * revision (once: the editor cannot approve it again). `context` is updated to the revision approved.
+   */
+  private reviseByEdit(
+    tx: WriteTx,
+    suggestion: SuggestionEntity,
+    payload: Record<string, unknown>,
+    context: Record<string, unknown>,
+  ): void {
+    const editor = { userId: tx.caller.id ?? 'system', name: tx.caller.name };
+    const seen = { revision: suggestion.revision, payload: suggestion.payload };
+    const changes = applyPatch(suggestion, { revision: seen.revision + 1, payload, edited: true, approvals: [] });
+    suggestion.revisions = [
+      ...suggestion.revisions,
+      {
+        revision: suggestion.revision,
+        action: suggestion.action,
+        reasoning: suggestion.reasoning,
+        payload,
+        confidence: suggestion.confidence,
+        at: new Date().toISOString(),
+        requestNote: null,
+        editedBy: editor,
+      },
+    ];
+    const edit = { originalPayload: seen.payload, editedPayload: payload, editedFrom: seen.revision };
+    tx.record(
+      suggestionDraft(suggestion, 'suggestion.revised', changes, {
+        revision: suggestion.revision,
+        editedBy: editor,
+        ...edit,
+      }),
+    );
+    Object.assign(context, { revision: suggestion.revision, ...edit });
   }
 
   /** The approval that decides: mark approved and apply a typed kind in this same transaction. */
