@@ -9,6 +9,7 @@ import { CommentEntity } from './modules/comments/entities/comment.entity';
 import { SuggestionEntity } from './modules/suggestions/entities/suggestion.entity';
 import { TaskEntity } from './modules/tasks/entities/task.entity';
 import { UserEntity } from './modules/users/entities/user.entity';
+import { WebhookEntity } from './modules/webhooks/entities/webhook.entity';
 import { WorkflowAgentEntity } from './modules/workflows/entities/workflow-agent.entity';
 import { WorkflowEntity } from './modules/workflows/entities/workflow.entity';
 import { loadConfig } from './config';
@@ -27,28 +28,18 @@ export const entities = [
   SuggestionEntity,
   CommentEntity,
   AuditEntryEntity,
+  WebhookEntity,
 ];
 
 /**
- * `role`: the database role the app's transactions run as (`SET ROLE` on every new pooled connection), so the
- * app has only the privileges the audit migration gives `tandem_app` (no UPDATE/DELETE/TRUNCATE on audit_log).
- * Migrations run without it, as the connecting owner.
+ * One connection setting for the server and for migrations: which login it is (runtime or owner) is in the URL
+ * (see `database/credentials.ts`). The server never switches roles in a session.
  * `autoLoadEntities`: the entities come from the modules' `forFeature` (the app), not from the list above.
  */
-export function ormConfig(
-  clientUrl: string,
-  poolMax = 10,
-  options: { role?: string; autoLoadEntities?: boolean } = {},
-) {
-  const { role, autoLoadEntities = false } = options;
+export function ormConfig(clientUrl: string, poolMax = 10, options: { autoLoadEntities?: boolean } = {}) {
+  const { autoLoadEntities = false } = options;
   return defineConfig({
     clientUrl,
-    onCreateConnection: role
-      ? async (connection: unknown) => {
-          const raw = connection as { executeQuery(query: { sql: string; parameters: unknown[] }): Promise<unknown> };
-          await raw.executeQuery({ sql: `set role "${role.replace(/"/g, '""')}"`, parameters: [] });
-        }
-      : undefined,
     entities: autoLoadEntities ? [] : entities,
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],

@@ -118,10 +118,12 @@ export interface CreateSuggestionRequest {
   taskId?: string | null;
   workflowId?: string;
   kind: SuggestionKind;
-  action: string;
+  /** Required, except for a `question` (it defaults to the question). */
+  action?: string;
   reasoning?: string;
   payload?: Record<string, unknown>;
-  confidence: number;
+  /** Required, except for a `question`. */
+  confidence?: number;
 }
 export interface ReviseSuggestionRequest {
   action?: string;
@@ -131,9 +133,12 @@ export interface ReviseSuggestionRequest {
 }
 export interface DecideSuggestionRequest {
   decision: Decision;
-  revision: number;
+  /** The revision the approver saw; optional for `question` and `interrupt` (they have only one). */
+  revision?: number;
   note?: string;
   payload?: Record<string, unknown>;
+  /** The text answer of a `respond` decision. */
+  response?: string;
 }
 
 export interface CreateCommentRequest {

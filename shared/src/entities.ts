@@ -148,6 +148,8 @@ export interface Suggestion {
   decidedByName: string | null;
   decidedAt: string | null;
   decisionNote: string | null;
+  /** A human's text answer (`respond` on a question or interrupt); null otherwise. */
+  response: string | null;
   changesRequested: boolean;
   expiresAt: string | null;
   escalated: boolean;

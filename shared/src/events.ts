@@ -1,4 +1,5 @@
 /** The Socket.IO protocol (DESIGN 5): envelopes, acks, ephemeral presence events, and the typed event maps. */
+import type { AuditCheckpoint } from './audit.js';
 import type { Channel } from './channels.js';
 import type { Actor } from './entities.js';
 import type { ActorType, AgentStatus, AuditAction } from './vocabulary.js';
@@ -78,7 +79,8 @@ export interface AccessRevoked {
 export type EphemeralEvent =
   | { channel: Channel; type: 'presence.changed'; at: string; data: PresenceChanged }
   | { channel: 'agents'; type: 'agent.status'; at: string; data: AgentStatusChanged }
-  | { channel: Channel; type: 'access.revoked'; at: string; data: AccessRevoked };
+  | { channel: Channel; type: 'access.revoked'; at: string; data: AccessRevoked }
+  | { channel: 'audit'; type: 'audit.checkpoint'; at: string; data: AuditCheckpoint };
 export type EphemeralType = EphemeralEvent['type'];
 
 /** What an agent may report about itself over the socket. */

@@ -14,6 +14,10 @@ export enum ErrorCode {
   NotApplicable = 'not_applicable',
   WipLimit = 'wip_limit',
   Claimed = 'claimed',
+  /** The decision is not one this suggestion's kind (or an interrupt's config) allows. */
+  DecisionNotAllowed = 'decision_not_allowed',
+  /** A webhook target on a loopback or private address (allowed only with WEBHOOK_ALLOW_PRIVATE=1). */
+  PrivateAddress = 'private_address',
   PayloadTooLarge = 'payload_too_large',
   RateLimited = 'rate_limited',
   Unavailable = 'unavailable',
@@ -33,6 +37,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.NotApplicable]: 409,
   [ErrorCode.WipLimit]: 409,
   [ErrorCode.Claimed]: 409,
+  [ErrorCode.DecisionNotAllowed]: 400,
+  [ErrorCode.PrivateAddress]: 400,
   [ErrorCode.PayloadTooLarge]: 413,
   [ErrorCode.RateLimited]: 429,
   [ErrorCode.Unavailable]: 503,

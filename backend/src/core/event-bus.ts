@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Injectable, Logger } from '@nestjs/common';
-import type { AuditEntry } from '@tandem/shared';
+import type { AuditEntry, EphemeralEvent } from '@tandem/shared';
 
 /** An audit entry after its transaction committed, with the entity it changed: the source of every event. */
 export interface CommittedEntry {
@@ -36,6 +36,16 @@ export class EventBus {
     };
     this.emitter.on('committed', safe);
     return () => this.emitter.off('committed', safe);
+  }
+
+  /** An event that is not an audit entry (no seq, never replayed), for every subscriber of its channel. */
+  publishEphemeral(event: EphemeralEvent): void {
+    this.emitter.emit('ephemeral', event);
+  }
+
+  onEphemeral(listener: (event: EphemeralEvent) => void): () => void {
+    this.emitter.on('ephemeral', listener);
+    return () => this.emitter.off('ephemeral', listener);
   }
 
   private failed(committed: CommittedEntry[], error: unknown): void {

@@ -82,6 +82,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @WebSocketServer() private server!: TandemServer;
   private readonly logger = new Logger('Realtime');
   private stopListening: () => void = () => undefined;
+  private stopEphemeral: () => void = () => undefined;
   /** Packets that may wait in a socket's write buffer (it stopped reading) before the node drops it. */
   private readonly bufferLimit = loadConfig().socketMaxBufferedEvents;
   /** Channel → this node's subscriptions to it that are still replaying (not yet in the room). */
@@ -114,6 +115,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     );
     this.stopListening = this.bus.onCommitted((committed) => this.publish(committed));
     this.stream.start().catch((error: unknown) => this.logger.error(`event stream did not start: ${String(error)}`));
+    // Through the adapter, so subscribers on every node get it (e.g. a signed audit checkpoint).
+    this.stopEphemeral = this.bus.onEphemeral((event) => server.to(event.channel).emit('ephemeral', event));
     this.authority.attach(server, (socket, channel) => this.leave(socket, channel));
     this.presence.publish = (event) => server.to(event.channel).emit('ephemeral', event);
     this.presence.localChannels = () => [...server.sockets.adapter.rooms.keys()].filter((room) => parseChannel(room));
@@ -122,6 +125,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   async onModuleDestroy(): Promise<void> {
     this.stopListening();
+    this.stopEphemeral();
     this.authority.detach();
     this.stream.stop();
     await this.presence.stop();

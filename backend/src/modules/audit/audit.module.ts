@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditController } from './audit.controller';
 import { AuditExportService } from './audit-export.service';
 import { AuditOversightService } from './audit-oversight.service';
@@ -12,7 +13,14 @@ import { AuditEntryEntity } from './entities/audit-entry.entity';
 @Module({
   imports: [MikroOrmModule.forFeature([AuditEntryEntity])],
   controllers: [AuditController],
-  providers: [AuditQueryService, AuditVerifyService, AuditExportService, AuditRetentionService, AuditOversightService],
+  providers: [
+    AuditQueryService,
+    AuditVerifyService,
+    AuditExportService,
+    AuditRetentionService,
+    AuditOversightService,
+    AuditCheckpointService,
+  ],
   exports: [AuditQueryService],
 })
 export class AuditModule {}

@@ -24,6 +24,7 @@ export function toSuggestion(entity: SuggestionEntity): Suggestion {
     decidedByName: entity.decidedByName,
     decidedAt: entity.decidedAt?.toISOString() ?? null,
     decisionNote: entity.decisionNote,
+    response: entity.response,
     changesRequested: entity.changesRequested,
     expiresAt: entity.expiresAt?.toISOString() ?? null,
     escalated: entity.escalated,

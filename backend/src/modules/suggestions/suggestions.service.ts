@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
@@ -21,6 +22,11 @@ import { suggestionDraft, toSuggestion } from './suggestion.mapper';
 
 /** Kinds that act on an existing task and so need `taskId`. */
 const KINDS_ON_A_TASK: ReadonlySet<SuggestionKind> = new Set(['task.update', 'task.move', 'comment']);
+
+/** Kinds a human answers rather than approves: never auto-approved by policy. */
+export const CONVERSATION_KINDS: ReadonlySet<SuggestionKind> = new Set(['question', 'interrupt']);
+
+const MAX_ACTION = 500;
 
 const MAX_IDEMPOTENCY_KEY = 255;
 
@@ -47,7 +53,8 @@ export class SuggestionsService {
     dto: CreateSuggestionDto,
   ): Promise<{ suggestion: Suggestion; created: boolean }> {
     if (caller.type !== 'agent') throw new AppError(ErrorCode.Forbidden, 'Only agents post suggestions');
-    const key = idempotencyKey?.trim();
+    // A question or an interrupt without a key is simply not retry-safe: it gets a key of its own.
+    const key = idempotencyKey?.trim() || (CONVERSATION_KINDS.has(dto.kind) ? randomUUID() : undefined);
     if (!key || key.length > MAX_IDEMPOTENCY_KEY) {
       throw new AppError(ErrorCode.ValidationFailed, 'The Idempotency-Key header is required (1 to 255 characters)', {
         details: [{ field: 'Idempotency-Key', errors: ['must be a non-empty string of at most 255 characters'] }],
@@ -57,6 +64,7 @@ export class SuggestionsService {
     if (earlier) return { suggestion: earlier, created: false };
     const payload = dto.payload ?? {};
     await validatePayload(dto.kind, payload);
+    const { action, confidence } = summaryOf(dto, payload);
 
     let autoApprove = false;
     let suggestion: Suggestion;
@@ -71,19 +79,20 @@ export class SuggestionsService {
           workflow: workflow.id,
           agent: caller.id,
           kind: dto.kind,
-          action: dto.action,
+          action,
           reasoning: dto.reasoning ?? '',
           payload,
-          confidence: dto.confidence,
+          confidence,
           taskVersion: task?.version ?? null,
           idempotencyKey: key,
-          revisions: [revisionOf(1, dto.action, dto.reasoning ?? '', payload, dto.confidence, now, null)],
+          revisions: [revisionOf(1, action, dto.reasoning ?? '', payload, confidence, now, null)],
           expiresAt: policy.suggestionTtlSeconds ? new Date(now.getTime() + policy.suggestionTtlSeconds * 1000) : null,
           createdAt: now,
           updatedAt: now,
         });
         await tx.em.flush();
-        autoApprove = policy.autoApproveAbove !== null && dto.confidence > policy.autoApproveAbove;
+        autoApprove =
+          policy.autoApproveAbove !== null && !CONVERSATION_KINDS.has(dto.kind) && confidence > policy.autoApproveAbove;
         tx.record({
           action: 'suggestion.created',
           entityType: 'suggestion',
@@ -254,6 +263,29 @@ export class SuggestionsService {
     );
   }
 }
+
+/**
+ * The one-line summary and confidence: required for every kind but `question`, whose summary is the question
+ * itself and whose confidence means nothing (0).
+ */
+function summaryOf(dto: CreateSuggestionDto, payload: Record<string, unknown>): { action: string; confidence: number } {
+  if (dto.kind === 'question') {
+    const question = String(payload.question);
+    return { action: dto.action ?? truncate(question.split('\n')[0] ?? question), confidence: dto.confidence ?? 0 };
+  }
+  const missing = [
+    ...(dto.action === undefined ? [{ field: 'action', errors: ['action must be a string'] }] : []),
+    ...(dto.confidence === undefined ? [{ field: 'confidence', errors: ['confidence must be a number'] }] : []),
+  ];
+  if (missing.length || dto.action === undefined || dto.confidence === undefined) {
+    throw new AppError(ErrorCode.ValidationFailed, `Invalid request: ${missing.map((m) => m.field).join(', ')}`, {
+      details: missing,
+    });
+  }
+  return { action: dto.action, confidence: dto.confidence };
+}
+
+const truncate = (text: string) => (text.length > MAX_ACTION ? `${text.slice(0, MAX_ACTION - 1)}…` : text);
 
 function revisionOf(
   revision: number,

@@ -38,10 +38,12 @@ export class CreateSuggestionDto implements CreateSuggestionRequest {
   @IsIn(SUGGESTION_KINDS)
   kind!: SuggestionKind;
 
+  /** Required except for a `question`, whose summary defaults to the question (checked by the service). */
+  @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(500)
-  action!: string;
+  action?: string;
 
   @IsOptional()
   @IsString()
@@ -52,10 +54,12 @@ export class CreateSuggestionDto implements CreateSuggestionRequest {
   @IsObject()
   payload?: Record<string, unknown>;
 
+  /** Required except for a `question` (checked by the service). */
+  @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)
-  confidence!: number;
+  confidence?: number;
 }
 
 /** A new revision: any of the content fields of the original post. */
@@ -67,9 +71,11 @@ export class DecideSuggestionDto implements DecideSuggestionRequest {
   @IsIn(DECISIONS)
   decision!: Decision;
 
+  /** Required except on a `question` or `interrupt` (one revision only; checked by the decision service). */
+  @IsOptional()
   @IsInt()
   @Min(1)
-  revision!: number;
+  revision?: number;
 
   @IsOptional()
   @IsString()
@@ -80,6 +86,13 @@ export class DecideSuggestionDto implements DecideSuggestionRequest {
   @IsOptional()
   @IsObject()
   payload?: Record<string, unknown>;
+
+  /** The text answer of `respond` (question, interrupt). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(20000)
+  response?: string;
 }
 
 export class ListSuggestionsQueryDto extends PageQueryDto {

@@ -74,6 +74,10 @@ export class SuggestionEntity extends BaseEntity {
   @Property({ type: 'text', nullable: true })
   decisionNote: string | null = null;
 
+  /** A human's text answer to a question or an interrupt (`respond`). */
+  @Property({ type: 'text', nullable: true })
+  response: string | null = null;
+
   /** request_changes was the last word: waiting for the agent's next revision. */
   @Property({ type: 'boolean' })
   changesRequested: Opt<boolean> = false;
