@@ -10,6 +10,7 @@ import { ormConfig } from './mikro-orm.config';
 import { AgentsModule } from './modules/agents/agents.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { LoginLimiterModule } from './modules/auth/login-limiter.service';
 import { CommentsModule } from './modules/comments/comments.module';
 import { HealthModule } from './modules/health/health.module';
 import { InterruptsModule } from './modules/interrupts/interrupts.module';
@@ -44,6 +45,7 @@ export class AppModule {
         CoreModule,
         AuditModule,
         AuthModule,
+        LoginLimiterModule.forRoot({ redisUrl: options.redisUrl }),
         UsersModule,
         AgentsModule,
         WorkflowsModule,

@@ -69,6 +69,22 @@ class Environment {
   @IsOptional() @IsString() TANDEM_MIGRATIONS_DIR?: string;
   @IsOptional() @IsIn(FLAG) TANDEM_SQL_DEBUG?: string;
   @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'TANDEM_URL must be an http(s):// URL' }) TANDEM_URL?: string;
+  @IsOptional() @Min(1) @IsInt() LOGIN_MAX_FAILURES_PER_ACCOUNT?: number;
+  @IsOptional() @Min(1) @IsInt() LOGIN_MAX_FAILURES_PER_IP?: number;
+  @IsOptional() @Min(1) @IsInt() LOGIN_WINDOW_SECONDS?: number;
+  @IsOptional() @IsIn(FLAG) REQUIRE_MFA_FOR_ADMINS?: string;
+  @IsOptional()
+  @Matches(/^(https?:\/\/[^\s,]+)?(\s*,\s*https?:\/\/[^\s,]+)*\s*$/, {
+    message: 'CORS_ORIGINS must be a comma list of http(s):// origins',
+  })
+  CORS_ORIGINS?: string;
+  @IsOptional()
+  @Matches(/^(?!\s*true\s*$)[\w.:/, -]*$/, {
+    message: 'TRUST_PROXY must be a hop count or a comma list of proxy addresses, CIDRs or loopback/uniquelocal',
+  })
+  TRUST_PROXY?: string;
+  @IsOptional() @IsString() @IsNotEmpty() METRICS_TOKEN?: string;
+  @IsOptional() @Min(1) @Max(65_535) @IsInt() METRICS_PORT?: number;
   @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'TANDEM_PUBLIC_URL must be an http(s):// URL' })
   TANDEM_PUBLIC_URL?: string;
@@ -135,6 +151,20 @@ export interface TandemConfig {
   sqlDebug: boolean;
   /** The server the stand-alone demo agents (`npm run demo`) talk to. */
   demoUrl: string;
+  /** Sign-in brute-force limits: refused attempts per account and per client address within the window. */
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerIp: number;
+  loginWindowSeconds: number;
+  /** Admins must have two-factor on: until they enrol, their session may only enrol. */
+  requireMfaForAdmins: boolean;
+  /** Origins (besides the app's own) whose pages may use the session cookie on sockets. */
+  corsOrigins: string[];
+  /** Express `trust proxy`: which proxies' X-Forwarded-For/Proto are believed. None by default. */
+  trustProxy: boolean | number | string;
+  /** Bearer token that `GET /metrics` requires on the main port. */
+  metricsToken: string | undefined;
+  /** A separate (internal) port that serves `/metrics` without a token. */
+  metricsPort: number | undefined;
   /** Where people reach the app (links in webhook messages); default `http://localhost:<PORT>`. */
   publicUrl: string;
   /** Outgoing webhooks (issue 14): see `modules/webhooks`. */
@@ -212,6 +242,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     migrationsDir: vars.TANDEM_MIGRATIONS_DIR ?? `${process.cwd()}/migrations`,
     sqlDebug: vars.TANDEM_SQL_DEBUG === '1',
     demoUrl: vars.TANDEM_URL ?? `http://localhost:${vars.PORT ?? 3000}`,
+    loginMaxFailuresPerAccount: vars.LOGIN_MAX_FAILURES_PER_ACCOUNT ?? 10,
+    loginMaxFailuresPerIp: vars.LOGIN_MAX_FAILURES_PER_IP ?? 100,
+    loginWindowSeconds: vars.LOGIN_WINDOW_SECONDS ?? 900,
+    requireMfaForAdmins: vars.REQUIRE_MFA_FOR_ADMINS === '1',
+    corsOrigins: (vars.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+    trustProxy: trustProxy(vars.TRUST_PROXY),
+    metricsToken: vars.METRICS_TOKEN,
+    metricsPort: vars.METRICS_PORT,
     publicUrl: (vars.TANDEM_PUBLIC_URL ?? `http://localhost:${vars.PORT ?? 3000}`).replace(/\/+$/, ''),
     webhooks: {
       allowPrivate: vars.WEBHOOK_ALLOW_PRIVATE === '1',
@@ -222,4 +263,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
       pollMs: vars.WEBHOOK_POLL_MS ?? 1000,
     },
   };
+}
+
+/**
+ * `TRUST_PROXY`: unset, empty or `0` trusts no proxy (the client address is the socket's); a hop count; or a comma
+ * list of addresses, CIDRs or Express's names (`loopback`, `uniquelocal`). `true` (anyone) is refused above.
+ */
+function trustProxy(value: string | undefined): boolean | number | string {
+  const text = value?.trim();
+  if (!text || text === '0' || text === 'false') return false;
+  return /^\d+$/.test(text) ? Number(text) : text;
 }

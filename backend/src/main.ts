@@ -7,6 +7,7 @@ import { loadConfig, StartupError } from './config';
 import { databaseLogins } from './database/credentials';
 import { runMigrations } from './database/migrate';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres';
+import { assertAdminPassword } from './modules/auth/password-policy';
 import { gracefulShutdown } from './modules/health/graceful-shutdown';
 import { seedAdmin } from './seed-admin';
 
@@ -17,6 +18,8 @@ import { seedAdmin } from './seed-admin';
 async function main() {
   const logger = new Logger('Tandem');
   const config = loadConfig();
+  // Before anything starts: a weak ADMIN_PASSWORD is a configuration error, named as such.
+  assertAdminPassword(config.adminPassword);
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {
     logger.log(`No DATABASE_URL: starting the embedded PostgreSQL in ${config.dataDir}`);

@@ -4,6 +4,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../migrations';
 import { AgentEntity } from './modules/agents/entities/agent.entity';
 import { AuditEntryEntity } from './modules/audit/entities/audit-entry.entity';
+import { MfaChallengeEntity } from './modules/auth/entities/mfa-challenge.entity';
 import { SessionEntity } from './modules/auth/entities/session.entity';
 import { CommentEntity } from './modules/comments/entities/comment.entity';
 import { SuggestionEntity } from './modules/suggestions/entities/suggestion.entity';
@@ -21,6 +22,7 @@ import { loadConfig } from './config';
 export const entities = [
   UserEntity,
   SessionEntity,
+  MfaChallengeEntity,
   AgentEntity,
   WorkflowEntity,
   WorkflowAgentEntity,

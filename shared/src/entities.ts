@@ -19,6 +19,8 @@ export interface User {
   name: string;
   role: Role;
   disabled: boolean;
+  /** Two-factor sign-in (TOTP) is on. */
+  mfaEnabled: boolean;
   createdAt: string;
   updatedAt: string;
   version: number;

@@ -98,6 +98,14 @@ export const AUDIT_ACTIONS = [
   'auth.login',
   'auth.login_failed',
   'auth.logout',
+  /** Self-service password change (the other sessions of that user end with it). */
+  'auth.password_changed',
+  /** Two-factor sign-in switched on (after a confirmed code) or off; a one-time recovery code was spent. */
+  'auth.mfa_enabled',
+  'auth.mfa_disabled',
+  'auth.mfa_recovery_used',
+  /** A user ended some of their own sessions (one, or all but the current one); context lists them. */
+  'auth.sessions_revoked',
   'access.denied',
   'audit.exported',
   /** Retention removed entries older than the floor (after archiving them); context holds the anchor. */

@@ -19,6 +19,8 @@ import {
   type UnsubscribeRequest,
 } from '@tandem/shared';
 import { SESSION_COOKIE } from '../common/auth.guard';
+import { originAllowed } from '../common/origin';
+import { loadConfig } from '../config';
 import type { Caller, RequestMeta } from '../common/caller';
 import { EventBus, type CommittedEntry } from '../core/event-bus';
 import {
@@ -36,7 +38,6 @@ import { EventStream, streamEntryOf, type StreamEntry } from './event-stream';
 import { PresenceService } from './presence.service';
 import { SocketAuthority } from './socket-authority.service';
 import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime.options';
-import { loadConfig } from '../config';
 
 /**
  * One socket's subscription to one channel. While it replays, the socket is not in the channel's room: live
@@ -88,6 +89,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   /** Channel → this node's subscriptions to it that are still replaying (not yet in the room). */
   private readonly replaying = new Map<Channel, Set<Subscription & { socket: TandemSocket }>>();
   private readonly stream: EventStream;
+  private readonly corsOrigins = loadConfig().corsOrigins;
 
   constructor(
     private readonly auth: AuthService,
@@ -105,7 +107,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   afterInit(server: TandemServer): void {
     server.use((socket, next) => {
       this.authenticate(socket).then(
-        (ok) => next(ok ? undefined : new Error('unauthorized')),
+        (verdict) => next(verdict === true ? undefined : new Error(verdict || 'unauthorized')),
         () => next(new Error('unauthorized')),
       );
     });
@@ -131,14 +133,16 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     await this.presence.stop();
   }
 
-  private async authenticate(socket: TandemSocket): Promise<boolean> {
+  /** True, or why not: `unauthorized`, or `origin_not_allowed` for a cookie sent from another site's page. */
+  private async authenticate(socket: TandemSocket): Promise<true | 'unauthorized' | 'origin_not_allowed'> {
     const { auth, headers } = socket.handshake;
-    const token =
-      (typeof auth?.token === 'string' && auth.token) ||
-      headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1] ||
-      cookieValue(headers.cookie, SESSION_COOKIE);
+    const explicit =
+      (typeof auth?.token === 'string' && auth.token) || headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    const token = explicit || cookieValue(headers.cookie, SESSION_COOKIE);
+    // Cross-site WebSocket hijacking: a cookie rides along from any page, so only trusted origins may use it.
+    if (!explicit && token && !originAllowed(headers, this.corsOrigins)) return 'origin_not_allowed';
     const caller = token ? await this.auth.resolve(token) : null;
-    if (!caller) return false;
+    if (!caller) return 'unauthorized';
     const userAgent = headers['user-agent'];
     socket.data = {
       caller,
