@@ -113,7 +113,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     });
     (server.sockets as unknown as { on(event: string, listener: (entries: StreamEntry[]) => void): void }).on(
       FAN_OUT_EVENT,
-      (entries) => this.stream.push(entries),
+      (entries) => {
+        this.stream.push(entries);
+        this.bus.publishFromPeers(entries);
+      },
     );
     this.stopListening = this.bus.onCommitted((committed) => this.publish(committed));
     this.stream.start().catch((error: unknown) => this.logger.error(`event stream did not start: ${String(error)}`));
