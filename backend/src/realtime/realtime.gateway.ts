@@ -33,6 +33,7 @@ import {
 import { RateLimitService } from '../common/rate-limit';
 import { AuthService } from '../modules/auth/auth.service';
 import { ChannelAccess } from './channel-access.service';
+import { agentSees } from './channel-membership';
 import { EventLog } from './event-log.service';
 import { EventStream, streamEntryOf, type StreamEntry } from './event-stream';
 import { PresenceService } from './presence.service';
@@ -47,7 +48,18 @@ import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime.options';
 interface Subscription {
   lastSent: number;
   buffer: EventEnvelope[] | null;
+  /**
+   * An agent on a board sees it without other agents' suggestions (`agentSees`); `lastSeen` is the channel's last
+   * seq this subscription has accounted for, sent or left out, so `prev` can be given within the agent's view.
+   */
+  agentView: { agentId: string; lastSeen: number } | null;
 }
+
+/** A subscription served per socket rather than by the room broadcast (see `RealtimeGateway.direct`). */
+type DirectSubscription = Subscription & { socket: TandemSocket };
+
+/** The sockets of a board's channel that see it through an agent's filter: left out of its room broadcast. */
+const agentViewRoom = (channel: Channel) => `agent-view:${channel}`;
 
 interface SocketData {
   caller: Caller;
@@ -69,6 +81,12 @@ function cookieValue(header: string | undefined, name: string): string | null {
   return null;
 }
 
+/**
+ * Each signed-in person's own room: every socket of that user, on any node, joins it on connect; it is not a
+ * channel, so nobody can subscribe to it. Notifications go there (through the Redis adapter to every node).
+ */
+const userRoom = (userId: string) => `user:${userId}`;
+
 const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /**
@@ -83,11 +101,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   @WebSocketServer() private server!: TandemServer;
   private readonly logger = new Logger('Realtime');
   private stopListening: () => void = () => undefined;
+  private stopNotifying: () => void = () => undefined;
   private stopEphemeral: () => void = () => undefined;
   /** Packets that may wait in a socket's write buffer (it stopped reading) before the node drops it. */
   private readonly bufferLimit = loadConfig().socketMaxBufferedEvents;
-  /** Channel → this node's subscriptions to it that are still replaying (not yet in the room). */
-  private readonly replaying = new Map<Channel, Set<Subscription & { socket: TandemSocket }>>();
+  /** Channel → this node's subscriptions to it served per socket: still replaying, or an agent's filtered view. */
+  private readonly direct = new Map<Channel, Set<DirectSubscription>>();
   private readonly stream: EventStream;
   private readonly corsOrigins = loadConfig().corsOrigins;
 
@@ -120,6 +139,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     );
     this.stopListening = this.bus.onCommitted((committed) => this.publish(committed));
     this.stream.start().catch((error: unknown) => this.logger.error(`event stream did not start: ${String(error)}`));
+    this.stopNotifying = this.bus.onNotifications((notices) => {
+      for (const { userId, notification } of notices) server.to(userRoom(userId)).emit('notification', notification);
+    });
     // Through the adapter, so subscribers on every node get it (e.g. a signed audit checkpoint).
     this.stopEphemeral = this.bus.onEphemeral((event) => server.to(event.channel).emit('ephemeral', event));
     this.authority.attach(server, (socket, channel) => this.leave(socket, channel));
@@ -130,6 +152,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   async onModuleDestroy(): Promise<void> {
     this.stopListening();
+    this.stopNotifying();
     this.stopEphemeral();
     this.authority.detach();
     this.stream.stop();
@@ -185,6 +208,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     });
     const { caller } = socket.data;
     if (caller.type === 'agent') void this.presence.agentConnected(this.socketKey(socket), caller.id);
+    if (caller.type === 'human') void socket.join(userRoom(caller.id));
   }
 
   /** Socket messages share the caller's budget (per user, per agent key), so a noisy agent cannot starve others. */
@@ -194,7 +218,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   handleDisconnect(socket: TandemSocket): void {
     socketConnections.dec();
-    for (const [channel, subscription] of socket.data.subscriptions ?? []) this.stopReplay(channel, subscription);
+    for (const [channel, subscription] of socket.data.subscriptions ?? []) this.removeDirect(channel, subscription);
     void this.presence.disconnected(this.socketKey(socket));
   }
 
@@ -218,17 +242,21 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const decision = await this.access.authorize(caller, meta, request.channel);
     if (!decision.ok) return decision;
     const { channel } = decision;
+    const agentId = caller.type === 'agent' && channel.startsWith('workflow:') ? caller.id : undefined;
     const previous = subscriptions.get(channel);
-    if (previous) this.stopReplay(channel, previous);
+    if (previous) this.removeDirect(channel, previous);
     // Out of the room while replaying: live events wait in the buffer (re-subscribing, e.g. to repair a gap).
     await socket.leave(channel);
-    const subscription = { socket, lastSent: 0, buffer: [] as EventEnvelope[] | null };
+    await socket.leave(agentViewRoom(channel));
+    const subscription: DirectSubscription = { socket, lastSent: 0, buffer: [], agentView: null };
     subscriptions.set(channel, subscription);
-    this.startReplay(channel, subscription);
+    this.addDirect(channel, subscription);
     let ack: SubscribeAck;
     try {
+      // Read before the replay: every entry up to it is either replayed or left out of the agent's view.
+      if (agentId) subscription.agentView = { agentId, lastSeen: await this.stream.head(channel) };
       if (isSeq(since)) {
-        const replay = await this.log.replay(channel, since);
+        const replay = await this.log.replay(channel, since, agentId);
         replaysServed.inc({ outcome: replay.resync ? 'resync' : 'replayed' });
         replayedEvents.inc(replay.resync ? 0 : replay.events.length);
         if (replay.resync) {
@@ -240,24 +268,25 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
           ack = { ok: true, head: replay.head, replayed: replay.events.length };
         }
       } else {
-        subscription.lastSent = await this.stream.head(channel);
+        subscription.lastSent = agentId ? await this.log.head(channel, agentId) : await this.stream.head(channel);
         ack = { ok: true, head: subscription.lastSent, replayed: 0 };
       }
     } catch (error) {
-      this.stopReplay(channel, subscription);
+      this.removeDirect(channel, subscription);
       if (subscriptions.get(channel) === subscription) subscriptions.delete(channel);
       throw error;
     }
     if (subscriptions.get(channel) !== subscription || !socket.connected) {
-      this.stopReplay(channel, subscription);
+      this.removeDirect(channel, subscription);
       return ack;
     }
     // Same tick: the held events go out, then the socket joins the room for every later one.
     const held = subscription.buffer ?? [];
     subscription.buffer = null;
-    this.stopReplay(channel, subscription);
-    for (const envelope of held) this.send(socket, subscription, envelope);
-    void socket.join(channel);
+    for (const envelope of held) this.forward(socket, subscription, envelope);
+    // An agent's filtered view of a board stays on the per-socket path; everyone else gets the room broadcast.
+    if (!subscription.agentView) this.removeDirect(channel, subscription);
+    void socket.join(subscription.agentView ? [channel, agentViewRoom(channel)] : channel);
     const workflowId = parseChannel(channel);
     if (workflowId?.kind === 'workflow' && caller.type !== 'system') {
       const viewer = { type: caller.type, id: caller.id, name: caller.name };
@@ -283,9 +312,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   private async leave(socket: TandemSocket, channel: Channel): Promise<void> {
     const subscription = socket.data.subscriptions.get(channel);
-    if (subscription) this.stopReplay(channel, subscription);
+    if (subscription) this.removeDirect(channel, subscription);
     socket.data.subscriptions.delete(channel);
     await socket.leave(channel);
+    await socket.leave(agentViewRoom(channel));
     const parsed = parseChannel(channel);
     if (parsed?.kind === 'workflow') await this.presence.leaveBoard(this.socketKey(socket), parsed.workflowId);
   }
@@ -295,6 +325,20 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     if (envelope.seq <= subscription.lastSent) return;
     subscription.lastSent = envelope.seq;
     socket.emit('event', envelope);
+  }
+
+  /** Sends a live event as this subscription sees it (see `Subscription.agentView`). */
+  private forward(socket: TandemSocket, subscription: Subscription, envelope: EventEnvelope): void {
+    const view = subscription.agentView;
+    if (!view) return this.send(socket, subscription, envelope);
+    const visible = agentSees(envelope, view.agentId);
+    // Late (arrived after a later one): its own `prev` lets the client repair a gap by replaying its view.
+    if (envelope.seq <= view.lastSeen) return visible ? this.send(socket, subscription, envelope) : undefined;
+    const inOrder = envelope.prev === view.lastSeen;
+    view.lastSeen = envelope.seq;
+    if (!visible) return;
+    // In order, everything before it went through here: its previous event in this view is the last one sent.
+    this.send(socket, subscription, inOrder ? { ...envelope, prev: subscription.lastSent } : envelope);
   }
 
   /**
@@ -315,29 +359,34 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     return true;
   }
 
-  private startReplay(channel: Channel, subscription: Subscription & { socket: TandemSocket }): void {
-    let set = this.replaying.get(channel);
-    if (!set) this.replaying.set(channel, (set = new Set()));
+  private addDirect(channel: Channel, subscription: DirectSubscription): void {
+    let set = this.direct.get(channel);
+    if (!set) this.direct.set(channel, (set = new Set()));
     set.add(subscription);
   }
 
-  private stopReplay(channel: Channel, subscription: Subscription): void {
-    const set = this.replaying.get(channel);
-    set?.delete(subscription as Subscription & { socket: TandemSocket });
-    if (set?.size === 0) this.replaying.delete(channel);
+  private removeDirect(channel: Channel, subscription: Subscription): void {
+    const set = this.direct.get(channel);
+    set?.delete(subscription as DirectSubscription);
+    if (set?.size === 0) this.direct.delete(channel);
   }
 
   /**
    * Delivers envelopes, in the stream's seq order, to this node's subscribers: one local room broadcast per
-   * envelope (the packet is encoded once), and into the buffer of each subscription still replaying.
+   * envelope (the packet is encoded once) to the room's members but the agent views, into the buffer of each
+   * subscription still replaying, and per socket to each agent's view.
    */
   private deliver(envelopes: EventEnvelope[]): void {
     const touched = new Set<Channel>();
     for (const envelope of envelopes) {
-      this.server.local.to(envelope.channel).emit('event', envelope);
-      for (const subscription of this.replaying.get(envelope.channel) ?? []) subscription.buffer?.push(envelope);
+      const { channel } = envelope;
+      this.server.local.to(channel).except(agentViewRoom(channel)).emit('event', envelope);
+      for (const subscription of this.direct.get(channel) ?? []) {
+        if (subscription.buffer) subscription.buffer.push(envelope);
+        else if (!this.droppedAsSlow(subscription.socket)) this.forward(subscription.socket, subscription, envelope);
+      }
       eventsEmitted.inc({ type: envelope.type });
-      touched.add(envelope.channel);
+      touched.add(channel);
     }
     const { adapter, sockets } = this.server.sockets;
     for (const channel of touched) {
