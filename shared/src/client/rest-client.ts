@@ -8,6 +8,7 @@ import type {
   CreateUserRequest,
   CreatedUser,
   ResetPasswordResponse,
+  PersonSummary,
   CreateWorkflowRequest,
   DecideSuggestionRequest,
   LoginRequest,
@@ -150,6 +151,10 @@ export class RestClient {
   createUser(body: CreateUserRequest): Promise<CreatedUser> {
     return this.json('POST', '/api/users', { body });
   }
+  /** Names of all people, for anyone signed in (the full user list stays admin-only). */
+  listPeople(query?: PageQuery): Promise<Page<PersonSummary>> {
+    return this.json('GET', '/api/users/directory', { query: { ...query } });
+  }
   resetPassword(id: string): Promise<ResetPasswordResponse> {
     return this.json('POST', path`/api/users/${id}/reset-password`);
   }
@@ -181,7 +186,8 @@ export class RestClient {
   }
 
   // workflows
-  listWorkflows(query?: PageQuery): Promise<Page<Workflow>> {
+  /** `includeArchived: 'true'` lists archived workflows too. */
+  listWorkflows(query?: PageQuery & { includeArchived?: 'true' | 'false' }): Promise<Page<Workflow>> {
     return this.json('GET', '/api/workflows', { query: { ...query } });
   }
   getWorkflow(id: string): Promise<Workflow> {

@@ -54,6 +54,11 @@ const withWarnings = (context: Record<string, unknown>, warnings: string[]) =>
  * Tasks on the board. The `...InTx` methods do one change inside a caller's write transaction and record its
  * audit entry; the suggestions module uses them to apply approved suggestions in the approval's transaction.
  */
+interface Counts {
+  pending: Map<string, number>;
+  comments: Map<string, number>;
+}
+
 @Injectable()
 export class TasksService {
   constructor(
@@ -63,25 +68,33 @@ export class TasksService {
     private readonly auditQuery: AuditQueryService,
   ) {}
 
-  /** The API shape, with `pendingSuggestions` counted from the suggestions table in one query. */
+  /** The API shape, with `pendingSuggestions` and `commentCount` counted in one query each. */
   async serialize(em: EntityManager, tasks: TaskEntity[]): Promise<Task[]> {
     if (tasks.length === 0) return [];
-    const pending = await this.pendingCounts(em, 'task_id in (?)', [tasks.map((task) => task.id)]);
-    return this.withCounts(tasks, pending);
+    return this.withCounts(tasks, await this.counts(em, 'task_id in (?)', [tasks.map((task) => task.id)]));
   }
 
-  /** Pending suggestions per task, where `where` selects the suggestions to count. */
-  private async pendingCounts(em: EntityManager, where: string, params: unknown[]): Promise<Map<string, number>> {
-    const rows = await em.execute<{ task_id: string; pending: string }[]>(
-      `select task_id, count(*) as pending from suggestions where status = 'pending' and ${where} group by task_id`,
-      params,
-    );
-    return new Map(rows.map((row) => [row.task_id, Number(row.pending)]));
+  /** Pending suggestions and live comments per task, where `where` selects the rows to count in both tables. */
+  private async counts(em: EntityManager, where: string, params: unknown[]): Promise<Counts> {
+    const [pending, comments] = await Promise.all([
+      em.execute<{ task_id: string; n: string }[]>(
+        `select task_id, count(*) as n from suggestions where status = 'pending' and ${where} group by task_id`,
+        params,
+      ),
+      em.execute<{ task_id: string; n: string }[]>(
+        `select task_id, count(*) as n from comments where deleted_at is null and ${where} group by task_id`,
+        params,
+      ),
+    ]);
+    const byTask = (rows: { task_id: string; n: string }[]) => new Map(rows.map((row) => [row.task_id, Number(row.n)]));
+    return { pending: byTask(pending), comments: byTask(comments) };
   }
 
-  private withCounts(tasks: TaskEntity[], pending: Map<string, number>): Task[] {
+  private withCounts(tasks: TaskEntity[], counts: Counts): Task[] {
     const now = new Date();
-    return tasks.map((task) => toTask(task, pending.get(task.id) ?? 0, now));
+    return tasks.map((task) =>
+      toTask(task, counts.pending.get(task.id) ?? 0, now, counts.comments.get(task.id) ?? 0),
+    );
   }
 
   private async one(em: EntityManager, task: TaskEntity): Promise<Task> {
@@ -95,18 +108,18 @@ export class TasksService {
     await this.access.assertCanAct(em, caller, meta, workflowId);
     // Read-only: plain rows (property names, no entity hydration or tracking: thousands of entities cost far more
     // than the query), and the pending counts by workflow rather than by a list of every task id.
-    const [rows, pending] = await Promise.all([
+    const [rows, counts] = await Promise.all([
       em
         .createQueryBuilder(TaskEntity)
         .select('*')
         .where({ workflow: workflowId, deletedAt: null })
         .orderBy({ rank: 'asc', id: 'asc' })
         .execute<TaskEntity[]>('all', true),
-      this.pendingCounts(em, 'workflow_id = ?', [workflowId]),
+      this.counts(em, 'workflow_id = ?', [workflowId]),
     ]);
     const column = (task: TaskEntity) => TASK_STATUSES.indexOf(task.status);
     rows.sort((a, b) => column(a) - column(b));
-    return { items: this.withCounts(rows, pending), nextCursor: null };
+    return { items: this.withCounts(rows, counts), nextCursor: null };
   }
 
   async get(caller: Caller, meta: RequestMeta, id: string): Promise<Task> {

@@ -9,7 +9,7 @@ import { useLiveChannel } from '@/lib/live';
 import { Empty, ErrorState, Loading } from '@/lib/states';
 import { field, useApi } from '@/lib/use-api';
 import { swrKeys } from '@/lib/swr-keys';
-import { useAgents } from '@/features/board/use-board';
+import { useAgents } from '@/lib/directory';
 import { useSession } from '@/features/shell/use-session';
 import { usePendingSuggestions } from '@/features/approvals/use-queue';
 
