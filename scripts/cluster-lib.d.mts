@@ -2,6 +2,9 @@ import type { ChildProcess } from 'node:child_process';
 
 export const ROOT: string;
 export const MAIN_JS: string;
+export const MIGRATE_JS: string;
+export const CLUSTER_NODES: number;
+export function nodeEnvironment(options: { databaseUrl: string; redisUrl?: string | null }): Record<string, string>;
 export const NODE_BIN: string;
 export const PG_ADMIN_URL: string;
 export const MACHINE_REDIS_URL: string;

@@ -235,6 +235,20 @@ export async function startNginx({ nginxBin, port, backendPorts, logDir, echo })
   };
 }
 
+/** Backend nodes in the topology: docker-compose.yml's `backend-1` and `backend-2`. */
+export const CLUSTER_NODES = 2;
+
+/** What every backend node of the cluster gets, as docker-compose.yml's `x-backend` environment gives it. */
+export function nodeEnvironment({ databaseUrl, redisUrl }) {
+  return {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl ?? '',
+    // Only the migrate job migrates: never several nodes at once on boot.
+    TANDEM_MIGRATE_ON_START: '0',
+    DEMO: '0',
+  };
+}
+
 /**
  * Starts the topology: migrations once, then the nodes one after the other (the first creates the admin),
  * then nginx on a free port (or `port`). Without nginx (`nginx: false` or not installed) `url` is the first node.
@@ -242,7 +256,7 @@ export async function startNginx({ nginxBin, port, backendPorts, logDir, echo })
 export async function startCluster({
   databaseUrl,
   redisUrl = MACHINE_REDIS_URL,
-  nodes = 2,
+  nodes = CLUSTER_NODES,
   nginx = true,
   port,
   env = {},
@@ -252,13 +266,7 @@ export async function startCluster({
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first`);
   if (logDir) mkdirSync(logDir, { recursive: true });
   migrate(databaseUrl);
-  const nodeEnv = {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl ?? '',
-    TANDEM_MIGRATE_ON_START: '0',
-    DEMO: '0',
-    ...env,
-  };
+  const nodeEnv = { ...nodeEnvironment({ databaseUrl, redisUrl }), ...env };
   const started = [];
   let edge = null;
   const stopAll = async (signal = 'SIGTERM') => {

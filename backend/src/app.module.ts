@@ -2,8 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { AuthGuard } from './common/auth.guard';
-import { RateLimitModule, rateLimitsFromEnv } from './common/rate-limit';
+import { RateLimitModule } from './common/rate-limit';
 import { loadConfig } from './config';
+import { CoreModule } from './core/core.module';
 import { ormConfig } from './mikro-orm.config';
 import { AgentsModule } from './modules/agents/agents.module';
 import { AuditModule } from './modules/audit/audit.module';
@@ -29,9 +30,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         MikroOrmModule.forRoot({
-          ...ormConfig(options.databaseUrl, 10, { role: loadConfig().dbRole }),
+          ...ormConfig(options.databaseUrl, 10, { role: loadConfig().dbRole, autoLoadEntities: true }),
+          autoLoadEntities: true,
           registerRequestContext: false,
         }),
+        CoreModule,
         AuditModule,
         AuthModule,
         UsersModule,
@@ -45,7 +48,7 @@ export class AppModule {
         RateLimitModule.forRoot({
           redisUrl: options.redisUrl,
           prefix: loadConfig().redisPrefix,
-          limits: rateLimitsFromEnv(),
+          limits: loadConfig().rateLimits,
         }),
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],

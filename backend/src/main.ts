@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { createApp } from './app.factory';
 import { startDemo } from './demo/demo-agents';
-import { loadConfig } from './config';
+import { loadConfig, StartupError } from './config';
 import { runMigrations } from './database/migrate';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres';
 import { gracefulShutdown } from './modules/health/graceful-shutdown';
@@ -24,7 +24,7 @@ async function main() {
   const databaseUrl = config.databaseUrl ?? embedded!.url;
   try {
     // In a cluster the one-shot migrate job migrates (TANDEM_MIGRATE_ON_START=0), never several nodes at once.
-    if (process.env.TANDEM_MIGRATE_ON_START !== '0') {
+    if (config.migrateOnStart) {
       const applied = await runMigrations(databaseUrl);
       if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
     }
@@ -63,10 +63,7 @@ async function main() {
       await embedded?.stop();
       process.exit(clean ? 0 : 1);
     };
-    // main owns these signals: embedded-postgres installs async-exit-hook, which exits (code 143) as soon as its
-    // own hook is done and would cut the drain short. The embedded database is stopped by `stop` above.
-    process.removeAllListeners('SIGINT');
-    process.removeAllListeners('SIGTERM');
+    // The embedded database is stopped by `stop`, after the drain.
     process.on('SIGINT', (signal) => void stop(signal));
     process.on('SIGTERM', (signal) => void stop(signal));
   } catch (error) {
@@ -76,6 +73,7 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // A mistake the user can fix gets one line that says what to do, not a stack trace.
+  console.error(error instanceof StartupError ? error.message : error);
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfig } from './config';
+import { loadConfig, StartupError } from './config';
 import { runMigrations } from './database/migrate';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 
@@ -16,6 +16,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  console.error(error instanceof StartupError ? error.message : error);
   process.exit(1);
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from './config';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
-import { MIGRATIONS_SOURCE_DIR, ormConfig } from './mikro-orm.config';
+import { ormConfig } from './mikro-orm.config';
 
 async function main() {
   const config = loadConfig();
@@ -17,13 +17,13 @@ async function main() {
   try {
     await orm.migrator.up();
     const name = process.argv[2];
-    const result = await orm.migrator.create(MIGRATIONS_SOURCE_DIR, false, false, name);
+    const result = await orm.migrator.create(config.migrationsDir, false, false, name);
     if (!result.fileName) {
       console.log('No changes: entities and database agree.');
       return;
     }
     const className = result.fileName.replace(/\.ts$/, '');
-    const indexPath = join(MIGRATIONS_SOURCE_DIR, 'index.ts');
+    const indexPath = join(config.migrationsDir, 'index.ts');
     const index = await readFile(indexPath, 'utf8');
     const withImport = index.replace(
       /(\nexport const migrationsList)/,

@@ -11,7 +11,12 @@ import { TaskEntity } from './modules/tasks/entities/task.entity';
 import { UserEntity } from './modules/users/entities/user.entity';
 import { WorkflowAgentEntity } from './modules/workflows/entities/workflow-agent.entity';
 import { WorkflowEntity } from './modules/workflows/entities/workflow.entity';
+import { loadConfig } from './config';
 
+/**
+ * Every entity, for the tools that see the whole schema at once (migrations, `migration:create`). The app itself
+ * does not use this list: each module registers the entities it owns with `MikroOrmModule.forFeature`.
+ */
 export const entities = [
   UserEntity,
   SessionEntity,
@@ -24,16 +29,18 @@ export const entities = [
   AuditEntryEntity,
 ];
 
-/** Where `npm run migration:create` writes new migrations: the repository's top-level `migrations/`. */
-export const MIGRATIONS_SOURCE_DIR = process.env.TANDEM_MIGRATIONS_DIR ?? `${process.cwd()}/migrations`;
-
 /**
  * `role`: the database role the app's transactions run as (`SET ROLE` on every new pooled connection), so the
  * app has only the privileges the audit migration gives `tandem_app` (no UPDATE/DELETE/TRUNCATE on audit_log).
  * Migrations run without it, as the connecting owner.
+ * `autoLoadEntities`: the entities come from the modules' `forFeature` (the app), not from the list above.
  */
-export function ormConfig(clientUrl: string, poolMax = 10, options: { role?: string } = {}) {
-  const { role } = options;
+export function ormConfig(
+  clientUrl: string,
+  poolMax = 10,
+  options: { role?: string; autoLoadEntities?: boolean } = {},
+) {
+  const { role, autoLoadEntities = false } = options;
   return defineConfig({
     clientUrl,
     onCreateConnection: role
@@ -42,7 +49,7 @@ export function ormConfig(clientUrl: string, poolMax = 10, options: { role?: str
           await raw.executeQuery({ sql: `set role "${role.replace(/"/g, '""')}"`, parameters: [] });
         }
       : undefined,
-    entities,
+    entities: autoLoadEntities ? [] : entities,
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: true },
@@ -51,12 +58,12 @@ export function ormConfig(clientUrl: string, poolMax = 10, options: { role?: str
     allowGlobalContext: false,
     migrations: {
       migrationsList,
-      path: MIGRATIONS_SOURCE_DIR,
+      path: loadConfig().migrationsDir,
       emit: 'ts',
       snapshotOnMigrate: false,
       snapshotName: '.snapshot-tandem',
       silent: true,
     },
-    debug: process.env.TANDEM_SQL_DEBUG === '1',
+    debug: loadConfig().sqlDebug,
   });
 }

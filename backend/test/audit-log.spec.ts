@@ -6,7 +6,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { parse } from 'csv-parse/sync';
 import type { AuditEntry, AuditExportManifest } from '@tandem/shared';
 import { SYSTEM } from '../src/common/caller';
-import { AuditService } from '../src/modules/audit/audit.service';
+import { AuditService } from '../src/core/audit.service';
 import { bearer, startTestApp, type TestApp } from './support/test-app';
 
 const CLI = resolve(process.cwd(), '../shared/bin/tandem-audit.cjs');

@@ -1,9 +1,9 @@
 import type { Agent, Channel, EventEnvelope, Page, SubscribeAck, Workflow } from '@tandem/shared';
 import { REPLAY_LIMIT, workflowChannel } from '@tandem/shared';
 import { SYSTEM } from '../src/common/caller';
-import { AuditService } from '../src/modules/audit/audit.service';
+import { AuditService } from '../src/core/audit.service';
 import { channelFilter, channelsOf } from '../src/realtime/channel-membership';
-import { RealtimeGateway } from '../src/realtime/realtime.gateway';
+import { loseNextEmits } from './support/faults';
 import { bearer, startTestApp, type TestApp } from './support/test-app';
 import { connected, rawSocket, recordingClient, touchWorkflow, waitFor, type RecordingClient } from './support/nodes';
 
@@ -194,7 +194,7 @@ describe('replay and gap repair', () => {
     await raw.emitWithAck('subscribe', { channel });
     const since = await t.lastSeq();
 
-    t.app.get(RealtimeGateway).loseNextEmits(1);
+    loseNextEmits(t.app, 1);
     const lost = await touchWorkflow(t, workflow.id);
     const last = await touchWorkflow(t, workflow.id);
     const expected = (await expectedOn(channel, since)).map((pair) => pair.seq);

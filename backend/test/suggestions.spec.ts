@@ -96,7 +96,8 @@ describe('suggestions: kinds and decisions', () => {
     expect(response.body).toMatchObject({ status: 'approved', edited: true, payload: { title: 'Human title' } });
     expect((await getTask(t, task.id)).title).toBe('Human title');
     const audit = await t.auditAfter(since);
-    expect(actions(audit)).toEqual(['suggestion.approved', 'task.updated']);
+    // The edit is a revision of its own (issue 11: a quorum approves one exact payload), then approved.
+    expect(actions(audit)).toEqual(['suggestion.revised', 'suggestion.approved', 'task.updated']);
     expect(audit[0].changes).toMatchObject({
       payload: [{ title: 'Agent title' }, { title: 'Human title' }],
       edited: [false, true],

@@ -112,6 +112,8 @@ export interface Approval {
   userId: string;
   name: string;
   at: string;
+  /** The revision this approval was given to: only approvals of the current revision count toward the quorum. */
+  revision: number;
 }
 
 export interface SuggestionRevision {
@@ -123,6 +125,8 @@ export interface SuggestionRevision {
   at: string;
   /** The approver's note that asked for this revision (request_changes), if any. */
   requestNote?: string | null;
+  /** Set when an approver made this revision by approving with an edited payload. */
+  editedBy?: { userId: string; name: string } | null;
 }
 
 export interface Suggestion {

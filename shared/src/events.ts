@@ -61,12 +61,24 @@ export interface AgentStatusChanged {
 }
 
 /**
+ * The socket lost a channel it was subscribed to (its role was lowered, its agent left the workflow): it was
+ * unsubscribed and a new `subscribe` is refused. With `reason: 'unauthorized'` its credential no longer holds
+ * (logout, password change, disabled user, revoked or rotated key) and the server disconnects it next.
+ */
+export interface AccessRevoked {
+  channel: Channel;
+  reason: 'forbidden' | 'unauthorized';
+  message: string;
+}
+
+/**
  * Ephemeral events: not audited, no seq, never replayed (DESIGN 5 "presence"). Clients treat each as the
  * current state, not as a change to apply.
  */
 export type EphemeralEvent =
   | { channel: Channel; type: 'presence.changed'; at: string; data: PresenceChanged }
-  | { channel: 'agents'; type: 'agent.status'; at: string; data: AgentStatusChanged };
+  | { channel: 'agents'; type: 'agent.status'; at: string; data: AgentStatusChanged }
+  | { channel: Channel; type: 'access.revoked'; at: string; data: AccessRevoked };
 export type EphemeralType = EphemeralEvent['type'];
 
 /** What an agent may report about itself over the socket. */

@@ -1,8 +1,7 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { roleAtLeast } from '@tandem/shared';
-import { AuthService } from '../modules/auth/auth.service';
-import { AuditService } from '../modules/audit/audit.service';
+import { CALLER_RESOLVER, REFUSAL_RECORDER, type CallerResolver, type RefusalRecorder } from './auth-ports';
 import { ACCESS_KEY, PUBLIC_KEY, type AccessRule, type TandemRequest } from './access.decorator';
 import { AppError, ErrorCode } from './app-error';
 
@@ -22,8 +21,8 @@ export function tokenFrom(authorization: string | undefined, cookies: Record<str
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly auth: AuthService,
-    private readonly audit: AuditService,
+    @Inject(CALLER_RESOLVER) private readonly auth: CallerResolver,
+    @Inject(REFUSAL_RECORDER) private readonly audit: RefusalRecorder,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

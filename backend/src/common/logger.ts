@@ -2,15 +2,16 @@ import type { LoggerService } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
 import pino, { type Logger } from 'pino';
 import type { TandemRequest } from './access.decorator';
+import { loadConfig } from '../config';
 
 /**
  * Structured JSON logs (one object per line on stdout): `LOG_LEVEL` (default `info`; `silent` turns them off).
  * Every line carries the node id, so the logs of a cluster can be merged.
  */
-export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
+export function createLogger(config = loadConfig()): Logger {
   return pino({
-    level,
-    base: { node: process.env.TANDEM_NODE_ID ?? `node-${process.pid}` },
+    level: config.logLevel,
+    base: { node: config.nodeId },
     timestamp: pino.stdTimeFunctions.isoTime,
   });
 }

@@ -36,18 +36,6 @@ export interface RateLimitVerdict {
 
 export const WINDOW_MS = 60_000;
 
-/** `RATE_LIMIT_HUMAN_PER_MINUTE` (600) and `RATE_LIMIT_AGENT_PER_MINUTE` (300); 0 means unlimited. */
-export function rateLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): RateLimits {
-  const read = (name: string, fallback: number) => {
-    const value = Number(env[name]);
-    return env[name] !== undefined && env[name] !== '' && Number.isFinite(value) && value >= 0 ? value : fallback;
-  };
-  return {
-    humanPerMinute: read('RATE_LIMIT_HUMAN_PER_MINUTE', 600),
-    agentPerMinute: read('RATE_LIMIT_AGENT_PER_MINUTE', 300),
-  };
-}
-
 /** Counts hits per key in fixed one-minute windows. */
 interface HitCounter {
   /** The count in the window including this hit. */

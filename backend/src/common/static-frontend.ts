@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, normalize, resolve, sep } from 'node:path';
 import type { NextFunction, Request, Response } from 'express';
+import { loadConfig } from '../config';
 
 /** Paths the backend answers itself; everything else may be a page or an asset of the browser app. */
 const BACKEND_PATHS = /^\/(api|socket\.io|health|metrics)(\/|$)/;
@@ -12,8 +13,8 @@ const BACKEND_PATHS = /^\/(api|socket\.io|health|metrics)(\/|$)/;
 const BOARD_PATH = /^\/workflows\/[^/._]+/;
 
 /** Where `next build` put the static export: `TANDEM_FRONTEND_DIR`, or `frontend/out` next to the working dir. */
-export function findFrontendDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const candidates = [env.TANDEM_FRONTEND_DIR, resolve('frontend/out'), resolve('../frontend/out')];
+export function findFrontendDir(): string | undefined {
+  const candidates = [loadConfig().frontendDir, resolve('frontend/out'), resolve('../frontend/out')];
   return candidates.find((dir): dir is string => !!dir && existsSync(join(dir, 'index.html')));
 }
 

@@ -1,13 +1,15 @@
 import { startDemo } from './demo-agents';
+import { loadConfig } from '../config';
 
 /**
  * `npm run demo`: simulated agents against a running Tandem (`TANDEM_URL`, default http://localhost:$PORT or
  * :3000), set up with the admin's credentials (`ADMIN_EMAIL`, `ADMIN_PASSWORD`, as printed by `npm start`).
  */
 async function main() {
-  const baseUrl = process.env.TANDEM_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
-  const adminEmail = process.env.ADMIN_EMAIL ?? 'admin@tandem.local';
-  const adminPassword = process.env.ADMIN_PASSWORD;
+  const config = loadConfig();
+  const baseUrl = config.demoUrl;
+  const adminEmail = config.adminEmail ?? 'admin@tandem.local';
+  const adminPassword = config.adminPassword;
   if (!adminPassword) {
     console.error('Set ADMIN_PASSWORD (and ADMIN_EMAIL if not admin@tandem.local): the demo registers its agents.');
     process.exit(1);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { parseChannel, workflowChannel, type Channel } from '@tandem/shared';
 import { isHumanAtLeast, type Caller, type RequestMeta } from '../common/caller';
-import { AuditService } from '../modules/audit/audit.service';
+import { AuditService } from '../core/audit.service';
 import { WorkflowEntity } from '../modules/workflows/entities/workflow.entity';
 import { WorkflowAccess } from '../modules/workflows/workflow-access.service';
 
@@ -22,8 +22,36 @@ export class ChannelAccess {
   ) {}
 
   async authorize(caller: Caller, meta: RequestMeta, name: string): Promise<ChannelDecision> {
+    const verdict = await this.check(caller, name);
+    if (verdict.ok || verdict.refusal === null) return verdict.ok ? verdict : { ok: false, error: verdict.error };
+    const { channel, refusal } = verdict;
+    const parsed = parseChannel(channel);
+    const workflowId = parsed?.kind === 'workflow' ? parsed.workflowId : null;
+    await this.audit.recordDenied(caller, meta, `subscribe ${channel}: ${refusal}`, {
+      entityType: workflowId ? 'workflow' : 'session',
+      entityId: workflowId,
+      workflowId,
+      context: { channel },
+    });
+    return { ok: false, error: `forbidden: ${refusal}` };
+  }
+
+  /**
+   * Whether the caller may still read a channel it subscribed to. Not audited: it is the server re-checking a
+   * live subscription after an access change, not a request of the client.
+   */
+  async stillAllows(caller: Caller, channel: Channel): Promise<boolean> {
+    return (await this.check(caller, channel)).ok;
+  }
+
+  /** The rule itself. `refusal: null` marks bad input (not audited), a string a refusal (audited). */
+  private async check(
+    caller: Caller,
+    name: string,
+  ): Promise<{ ok: true; channel: Channel } | { ok: false; error: string; channel: Channel; refusal: string | null }> {
     const parsed = parseChannel(name);
-    if (!parsed) return { ok: false, error: `unknown channel ${JSON.stringify(name)}` };
+    if (!parsed)
+      return { ok: false, error: `unknown channel ${JSON.stringify(name)}`, channel: 'audit', refusal: null };
     const em = this.orm.em.fork();
     let refusal: string | null = null;
     let channel: Channel;
@@ -31,7 +59,7 @@ export class ChannelAccess {
       case 'workflow': {
         channel = workflowChannel(parsed.workflowId);
         if (!(await em.count(WorkflowEntity, { id: parsed.workflowId }))) {
-          return { ok: false, error: `workflow ${parsed.workflowId} not found` };
+          return { ok: false, error: `workflow ${parsed.workflowId} not found`, channel, refusal: null };
         }
         if (caller.type === 'agent' && !(await this.workflows.isAssigned(em, caller.id, parsed.workflowId))) {
           refusal = 'agent is not assigned to this workflow';
@@ -54,13 +82,6 @@ export class ChannelAccess {
         if (!isHumanAtLeast(caller, 'admin')) refusal = 'needs role admin';
         break;
     }
-    if (refusal === null) return { ok: true, channel };
-    await this.audit.recordDenied(caller, meta, `subscribe ${channel}: ${refusal}`, {
-      entityType: parsed.kind === 'workflow' ? 'workflow' : 'session',
-      entityId: parsed.kind === 'workflow' ? parsed.workflowId : null,
-      workflowId: parsed.kind === 'workflow' ? parsed.workflowId : null,
-      context: { channel },
-    });
-    return { ok: false, error: `forbidden: ${refusal}` };
+    return refusal === null ? { ok: true, channel } : { ok: false, error: `forbidden: ${refusal}`, channel, refusal };
   }
 }

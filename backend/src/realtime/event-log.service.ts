@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { REPLAY_LIMIT, type AuditEntry, type Channel, type EventEnvelope } from '@tandem/shared';
-import { entryFromRow, type AuditRow } from '../modules/audit/audit.service';
+import { entryFromRow, type AuditRow } from '../core/audit.service';
 import { channelFilter, channelsOf } from './channel-membership';
 
 export function envelopeOf(entry: AuditEntry, channel: Channel, prev: number): EventEnvelope {

@@ -36,7 +36,7 @@ export class PresenceService {
   /** Set by the gateway: how to broadcast, and which channels have subscribers on this node. */
   publish: (event: EphemeralEvent) => void = () => undefined;
   localChannels: () => string[] = () => [];
-  /** Set by AgentsService: persists "last seen now" for these agents (cheap, unaudited: DESIGN 5). */
+  /** Set by AgentPresenceLink: persists "last seen now" for these agents (cheap, unaudited: DESIGN 5). */
   touchAgents: (agentIds: string[]) => Promise<void> = () => Promise.resolve();
   private lastTouched = 0;
 

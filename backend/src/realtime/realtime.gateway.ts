@@ -21,7 +21,7 @@ import {
 } from '@tandem/shared';
 import { SESSION_COOKIE } from '../common/auth.guard';
 import type { Caller, RequestMeta } from '../common/caller';
-import { EventBus, type CommittedEntry } from '../common/event-bus';
+import { EventBus, type CommittedEntry } from '../core/event-bus';
 import {
   eventsEmitted,
   replayedEvents,
@@ -34,7 +34,9 @@ import { AuthService } from '../modules/auth/auth.service';
 import { ChannelAccess } from './channel-access.service';
 import { EventLog } from './event-log.service';
 import { PresenceService } from './presence.service';
+import { SocketAuthority } from './socket-authority.service';
 import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime.options';
+import { loadConfig } from '../config';
 
 /** One socket's subscription to one channel: what it was last sent, and live events held back during replay. */
 interface Subscription {
@@ -48,8 +50,8 @@ interface SocketData {
   subscriptions: Map<Channel, Subscription>;
 }
 
-type TandemServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type TandemSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type TandemServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type TandemSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** The server-side event that carries committed envelopes from the node that committed them to the others. */
 const FAN_OUT_EVENT = 'tandem:envelopes';
@@ -60,14 +62,6 @@ function cookieValue(header: string | undefined, name: string): string | null {
     if (key === name) return decodeURIComponent(value.join('='));
   }
   return null;
-}
-
-/**
- * `SOCKET_MAX_BUFFERED_EVENTS` (2000, twice the replay bound): how many packets may wait in a socket's write
- * buffer (it stopped reading and the kernel's buffers are full) before the node drops it.
- */
-export function socketBufferLimit(env: NodeJS.ProcessEnv = process.env): number {
-  return Number(env.SOCKET_MAX_BUFFERED_EVENTS) || 2000;
 }
 
 const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
@@ -84,9 +78,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private readonly logger = new Logger('Realtime');
   private readonly pending: AuditEntry[] = [];
   private draining = false;
-  private lostEmits = 0;
   private stopListening: () => void = () => undefined;
-  private readonly bufferLimit = socketBufferLimit();
+  /** Packets that may wait in a socket's write buffer (it stopped reading) before the node drops it. */
+  private readonly bufferLimit = loadConfig().socketMaxBufferedEvents;
 
   constructor(
     private readonly auth: AuthService,
@@ -95,6 +89,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly bus: EventBus,
     private readonly presence: PresenceService,
     private readonly rateLimit: RateLimitService,
+    private readonly authority: SocketAuthority,
     @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
   ) {}
 
@@ -110,6 +105,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       (envelopes) => this.deliver(envelopes),
     );
     this.stopListening = this.bus.onCommitted((committed) => this.enqueue(committed));
+    this.authority.attach(server, (socket, channel) => this.leave(socket, channel));
     this.presence.publish = (event) => server.to(event.channel).emit('ephemeral', event);
     this.presence.localChannels = () => [...server.sockets.adapter.rooms.keys()].filter((room) => parseChannel(room));
     this.presence.start();
@@ -117,16 +113,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   async onModuleDestroy(): Promise<void> {
     this.stopListening();
+    this.authority.detach();
     this.pending.length = 0;
     await this.presence.stop();
-  }
-
-  /**
-   * Fault injection for tests: the next `count` committed batches are not emitted at all, as if the node
-   * that committed them died before emitting. Subscribers find out through `prev` on the next event.
-   */
-  loseNextEmits(count = 1): void {
-    this.lostEmits += count;
   }
 
   private async authenticate(socket: TandemSocket): Promise<boolean> {
@@ -197,10 +186,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
    * events that the replay did not cover: no gap and no duplicate between replay and live.
    */
   private async subscribe(socket: TandemSocket, request: SubscribeRequest): Promise<SubscribeAck> {
-    const { caller, meta, subscriptions } = socket.data;
     const since = request?.since;
     if (typeof request?.channel !== 'string') return { ok: false, error: 'channel is required' };
     if (since !== undefined && since !== null && !isSeq(since)) return { ok: false, error: 'since must be a seq' };
+    // Authority as it is now, not as it was at connect time (a revoked credential is disconnected here).
+    const epoch = this.authority.epoch(socket);
+    const caller = await this.authority.current(socket);
+    if (!caller) return { ok: false, error: 'unauthorized' };
+    const { meta, subscriptions } = socket.data;
     const decision = await this.access.authorize(caller, meta, request.channel);
     if (!decision.ok) return decision;
     const { channel } = decision;
@@ -247,16 +240,22 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
           () => undefined,
         );
     }
+    // An access change landed while this subscribe was checking: check again, with what is committed now.
+    if (this.authority.epoch(socket) !== epoch) void this.authority.revalidate(socket);
     return ack;
   }
 
   private async unsubscribe(socket: TandemSocket, request: UnsubscribeRequest): Promise<void> {
     const parsed = typeof request?.channel === 'string' ? parseChannel(request.channel) : null;
     if (!parsed) return;
-    const channel: Channel = parsed.kind === 'workflow' ? `workflow:${parsed.workflowId}` : parsed.kind;
+    await this.leave(socket, parsed.kind === 'workflow' ? `workflow:${parsed.workflowId}` : parsed.kind);
+  }
+
+  private async leave(socket: TandemSocket, channel: Channel): Promise<void> {
     socket.data.subscriptions.delete(channel);
     await socket.leave(channel);
-    if (parsed.kind === 'workflow') await this.presence.leaveBoard(this.socketKey(socket), parsed.workflowId);
+    const parsed = parseChannel(channel);
+    if (parsed?.kind === 'workflow') await this.presence.leaveBoard(this.socketKey(socket), parsed.workflowId);
   }
 
   /** Sends an event unless this subscription already had it (replay and live may both carry it). */
@@ -317,10 +316,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         const entries = this.pending.splice(0).sort((a, b) => a.seq - b.seq);
         try {
           const envelopes = await this.log.envelopes(entries);
-          if (this.lostEmits > 0) {
-            this.lostEmits -= 1;
-            continue;
-          }
           this.deliver(envelopes);
           for (const envelope of envelopes) eventsEmitted.inc({ type: envelope.type });
           if (this.options.redisUrl) this.server.serverSideEmit(FAN_OUT_EVENT, envelopes);

@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { loadConfig } from '../config';
+import { AgentsModule } from '../modules/agents/agents.module';
 import { AuthModule } from '../modules/auth/auth.module';
 import { WorkflowsModule } from '../modules/workflows/workflows.module';
+import { AgentPresenceLink } from './agent-presence.link';
 import { ChannelAccess } from './channel-access.service';
 import { EventLog } from './event-log.service';
 import { MemoryPresenceStore, RedisPresenceStore } from './presence-store';
 import { PresenceService } from './presence.service';
 import { RealtimeGateway } from './realtime.gateway';
+import { SocketAuthority } from './socket-authority.service';
 import { RealtimeRedis } from './realtime-redis';
 import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime.options';
 
@@ -20,8 +23,7 @@ class RedisCloser implements OnApplicationShutdown {
   }
 }
 
-/** Global so that `AgentsService` can read live agent status from `PresenceService`. */
-@Global()
+/** Depends on feature modules (auth, agents, workflows); no feature module imports it. */
 @Module({})
 export class RealtimeModule {
   static forRoot(options: { redisUrl?: string }): DynamicModule {
@@ -33,7 +35,7 @@ export class RealtimeModule {
     };
     return {
       module: RealtimeModule,
-      imports: [AuthModule, WorkflowsModule],
+      imports: [AuthModule, AgentsModule, WorkflowsModule],
       providers: [
         { provide: REALTIME_OPTIONS, useValue: realtimeOptions },
         {
@@ -53,7 +55,9 @@ export class RealtimeModule {
         RedisCloser,
         EventLog,
         ChannelAccess,
+        SocketAuthority,
         RealtimeGateway,
+        AgentPresenceLink,
       ],
       exports: [PresenceService, RealtimeRedis, RealtimeGateway, REALTIME_OPTIONS],
     };

@@ -34,6 +34,7 @@ export interface TandemClientOptions extends RestClientOptions {
 
 type PresenceEvent = Extract<EphemeralEvent, { type: 'presence.changed' }>;
 type AgentStatusEvent = Extract<EphemeralEvent, { type: 'agent.status' }>;
+type AccessRevokedEvent = Extract<EphemeralEvent, { type: 'access.revoked' }>;
 type Listener = (event: never) => void;
 
 /** What the client knows about one channel it follows. */
@@ -107,7 +108,10 @@ export class TandemClient extends RestClient {
       if (!socket.active) this.emitError(error);
     });
     socket.on('event', (envelope) => this.receive(envelope));
-    socket.on('ephemeral', (event) => this.dispatch(event.type, event));
+    socket.on('ephemeral', (event) => {
+      if (event.type === 'access.revoked') this.revoked(event);
+      this.dispatch(event.type, event);
+    });
   }
 
   /** Closes the socket; subscriptions and positions are kept for the next `connect()`. */
@@ -161,6 +165,7 @@ export class TandemClient extends RestClient {
   /** Calls `listener` for each event of that type (`'*'`: every event), once each, in seq order per channel. */
   on(type: 'presence.changed', listener: (event: PresenceEvent) => void): () => void;
   on(type: 'agent.status', listener: (event: AgentStatusEvent) => void): () => void;
+  on(type: 'access.revoked', listener: (event: AccessRevokedEvent) => void): () => void;
   on(type: AuditAction | '*', listener: (envelope: EventEnvelope) => void): () => void;
   on(type: string, listener: (event: never) => void): () => void {
     const set = this.listeners.get(type) ?? new Set<Listener>();
@@ -273,6 +278,12 @@ export class TandemClient extends RestClient {
 
   private emitError(error: Error) {
     for (const listener of this.errorListeners) listener(error);
+  }
+
+  /** The server took a channel away: forget it (a reconnect must not ask for it again) and tell the app why. */
+  private revoked(event: AccessRevokedEvent) {
+    this.channels.delete(event.data.channel);
+    this.emitError(new Error(`${event.data.reason}: ${event.data.message}`));
   }
 
   private dispatch(type: string, event: EventEnvelope | EphemeralEvent) {

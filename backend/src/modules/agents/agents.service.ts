@@ -1,23 +1,18 @@
-import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type { Agent, AgentWithKey, Page } from '@tandem/shared';
 import { AppError } from '../../common/app-error';
 import { applyPatch, creationChanges } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage, type PageQueryDto } from '../../common/paging';
-import { WritePath } from '../audit/write-path.service';
-import { PresenceService } from '../../realtime/presence.service';
+import { WritePath } from '../../core/write-path.service';
+import { AgentPresencePort } from './agent-presence.port';
+import { AgentTaskStatsPort, type AgentTaskStats } from './agent-task-stats.port';
 import { AGENT_KEY_PREFIX, newSecret, sha256Hex } from '../auth/secrets';
 import type { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
 import { AgentEntity } from './entities/agent.entity';
 
-interface AgentStats {
-  total: number;
-  completed: number;
-  failed: number;
-}
-
-function toAgent(entity: AgentEntity, stats: AgentStats | undefined): Agent {
+function toAgent(entity: AgentEntity, stats: AgentTaskStats | undefined): Agent {
   const finished = (stats?.completed ?? 0) + (stats?.failed ?? 0);
   return {
     id: entity.id,
@@ -37,40 +32,25 @@ function toAgent(entity: AgentEntity, stats: AgentStats | undefined): Agent {
 }
 
 @Injectable()
-export class AgentsService implements OnModuleInit {
+export class AgentsService {
   constructor(
     private readonly orm: MikroORM,
     private readonly writes: WritePath,
     /** Live status comes from connections on every node (DESIGN 3), not from the row. */
-    @Optional() private readonly presence?: PresenceService,
+    private readonly presence: AgentPresencePort,
+    private readonly taskStats: AgentTaskStatsPort,
   ) {}
 
-  onModuleInit(): void {
-    if (this.presence) this.presence.touchAgents = (ids) => this.touchLastSeen(ids);
-  }
-
   /** Persists "seen now" (on connect, disconnect and a slow heartbeat): not a change of the agent, not audited. */
-  private async touchLastSeen(ids: string[]): Promise<void> {
+  async touchLastSeen(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.orm.em.fork().execute(`update agents set last_seen = now() where id in (?)`, [ids]);
   }
 
-  /** Task counts per agent, derived from the tasks themselves (never typed in by clients). */
-  private async stats(em: EntityManager, ids: string[]): Promise<Map<string, AgentStats>> {
+  /** Task counts per agent, from the tasks module (none without it). */
+  private async stats(em: EntityManager, ids: string[]): Promise<Map<string, AgentTaskStats>> {
     if (ids.length === 0) return new Map();
-    const rows = await em.execute<{ agent_id: string; total: string; completed: string; failed: string }[]>(
-      `select agent_id, count(*) as total,
-              count(*) filter (where status = 'completed') as completed,
-              count(*) filter (where status = 'failed') as failed
-         from tasks where deleted_at is null and agent_id in (?) group by agent_id`,
-      [ids],
-    );
-    return new Map(
-      rows.map((row) => [
-        row.agent_id,
-        { total: Number(row.total), completed: Number(row.completed), failed: Number(row.failed) },
-      ]),
-    );
+    return (await this.taskStats.current?.countsByAgent(em, ids)) ?? new Map();
   }
 
   async serialize(em: EntityManager, agents: AgentEntity[]): Promise<Agent[]> {
@@ -78,7 +58,7 @@ export class AgentsService implements OnModuleInit {
       em,
       agents.map((agent) => agent.id),
     );
-    const live = this.presence ? await this.presence.agentStatuses() : null;
+    const live = (await this.presence.current?.agentStatuses()) ?? null;
     return agents.map((agent) => {
       const serialized = toAgent(agent, stats.get(agent.id));
       return live && !serialized.revoked ? { ...serialized, status: live.get(agent.id) ?? 'offline' } : serialized;
@@ -91,7 +71,8 @@ export class AgentsService implements OnModuleInit {
    */
   private async afterChange(em: EntityManager, agent: AgentEntity): Promise<() => Agent> {
     const stats = (await this.stats(em, [agent.id])).get(agent.id);
-    const live = this.presence ? ((await this.presence.agentStatuses()).get(agent.id) ?? 'offline') : undefined;
+    const statuses = await this.presence.current?.agentStatuses();
+    const live = statuses ? (statuses.get(agent.id) ?? 'offline') : undefined;
     // Built after the flush (WritePath resolves drafts then), so version and updatedAt are the committed ones.
     return () => {
       const serialized = toAgent(agent, stats);

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '@tandem/shared';
-import { AUDIT_COLUMNS, auditRowValues } from './audit-columns';
+import { AUDIT_COLUMNS, auditRowValues } from '../../core/audit-columns';
 
 /** The CSV header: the audit_log columns. */
 export const CSV_COLUMNS = AUDIT_COLUMNS;

@@ -5,7 +5,7 @@ import type { AuditEntry, AuditExportFilter, AuditExportManifest } from '@tandem
 import type { Response } from 'express';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { auditWhere } from './audit-query.service';
-import { AuditService, entryFromRow, type AuditRow } from './audit.service';
+import { AuditService, entryFromRow, type AuditRow } from '../../core/audit.service';
 import { CSV_COLUMNS, csvEntryRow, csvRow } from './audit-csv';
 import type { AuditExportDto } from './dto/audit-admin.dto';
 

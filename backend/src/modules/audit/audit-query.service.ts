@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { AuditEntry, Page } from '@tandem/shared';
-import { entryFromRow, type AuditRow } from './audit.service';
+import { entryFromRow, type AuditRow } from '../../core/audit.service';
 import type { AuditFilterDto, AuditQueryDto } from './dto/audit-query.dto';
 
 /** Builds `where` clauses for the audit filters; values always go in as parameters. */

@@ -9,7 +9,7 @@ import { AppError, ErrorCode } from '../../common/app-error';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { loadConfig } from '../../config';
 import { AuditExportService } from './audit-export.service';
-import { WritePath } from './write-path.service';
+import { WritePath } from '../../core/write-path.service';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

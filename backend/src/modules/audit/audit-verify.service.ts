@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { AuditVerifyResult } from '@tandem/shared';
 import { ChainVerifier, GENESIS_HASH } from '@tandem/shared/audit-chain';
-import { entryFromRow, type AuditRow } from './audit.service';
+import { entryFromRow, type AuditRow } from '../../core/audit.service';
 
 /** Rows read per query: verification of any range runs in constant memory. */
 const BATCH = 1000;

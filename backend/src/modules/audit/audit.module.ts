@@ -1,28 +1,18 @@
-import { Global, Module } from '@nestjs/common';
-import { EventBus } from '../../common/event-bus';
+import { Module } from '@nestjs/common';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { AuditController } from './audit.controller';
 import { AuditExportService } from './audit-export.service';
 import { AuditOversightService } from './audit-oversight.service';
 import { AuditQueryService } from './audit-query.service';
 import { AuditRetentionService } from './audit-retention.service';
 import { AuditVerifyService } from './audit-verify.service';
-import { AuditService } from './audit.service';
-import { WritePath } from './write-path.service';
+import { AuditEntryEntity } from './entities/audit-entry.entity';
 
-/** Global: every feature writes through WritePath, which appends here. */
-@Global()
+/** Reading, verifying, exporting and retaining the audit log; the append itself is in `core/`. */
 @Module({
+  imports: [MikroOrmModule.forFeature([AuditEntryEntity])],
   controllers: [AuditController],
-  providers: [
-    EventBus,
-    AuditService,
-    WritePath,
-    AuditQueryService,
-    AuditVerifyService,
-    AuditExportService,
-    AuditRetentionService,
-    AuditOversightService,
-  ],
-  exports: [EventBus, AuditService, WritePath, AuditQueryService],
+  providers: [AuditQueryService, AuditVerifyService, AuditExportService, AuditRetentionService, AuditOversightService],
+  exports: [AuditQueryService],
 })
 export class AuditModule {}

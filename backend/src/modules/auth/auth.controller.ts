@@ -30,7 +30,7 @@ export class AuthController {
     res.cookie(SESSION_COOKIE, result.token, {
       httpOnly: true,
       sameSite: 'lax',
-      secure: process.env.COOKIE_SECURE === '1',
+      secure: loadConfig().cookieSecure,
       path: '/',
       maxAge: loadConfig().sessionTtlHours * 3_600_000,
     });

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { MikroORM } from '@mikro-orm/postgresql';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type { LoginResponse } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { SYSTEM, type Caller, type RequestMeta } from '../../common/caller';
 import { loadConfig } from '../../config';
 import { AgentEntity } from '../agents/entities/agent.entity';
-import { AuditService } from '../audit/audit.service';
-import { WritePath } from '../audit/write-path.service';
+import { AuditService } from '../../core/audit.service';
+import { WritePath } from '../../core/write-path.service';
 import { UserEntity } from '../users/entities/user.entity';
 import { toUser } from '../users/user.mapper';
 import type { LoginDto } from './dto/login.dto';
@@ -65,10 +65,36 @@ export class AuthService {
     const hash = sha256Hex(token);
     if (token.startsWith(AGENT_KEY_PREFIX)) {
       const agent = await em.findOne(AgentEntity, { apiKeyHash: hash, revokedAt: null });
-      return agent ? { type: 'agent', id: agent.id, name: agent.name } : null;
+      return agent ? { type: 'agent', id: agent.id, name: agent.name, keyHash: hash } : null;
     }
     const session = await em.findOne(SessionEntity, { tokenHash: hash, expiresAt: { $gt: new Date() } });
-    if (!session) return null;
+    return session ? this.sessionHolder(em, session) : null;
+  }
+
+  /**
+   * The same credential read again from the database, for connections that outlive the request that opened
+   * them (sockets, long-polls): the caller as it is now (its role may have changed), or null when the session
+   * ended (logout, password change, expiry), the user was disabled, or the agent's key was revoked or rotated.
+   */
+  async refresh(caller: Caller): Promise<Caller | null> {
+    const em = this.orm.em.fork();
+    switch (caller.type) {
+      case 'system':
+        return caller;
+      case 'agent': {
+        if (!caller.keyHash) return null;
+        const agent = await em.findOne(AgentEntity, { id: caller.id, apiKeyHash: caller.keyHash, revokedAt: null });
+        return agent ? { type: 'agent', id: agent.id, name: agent.name, keyHash: caller.keyHash } : null;
+      }
+      case 'human': {
+        if (!caller.sessionId) return null;
+        const session = await em.findOne(SessionEntity, { id: caller.sessionId, expiresAt: { $gt: new Date() } });
+        return session?.userId === caller.id ? this.sessionHolder(em, session) : null;
+      }
+    }
+  }
+
+  private async sessionHolder(em: EntityManager, session: SessionEntity): Promise<Caller | null> {
     const user = await em.findOne(UserEntity, { id: session.userId, disabled: false });
     return user ? { type: 'human', id: user.id, name: user.name, role: user.role, sessionId: session.id } : null;
   }

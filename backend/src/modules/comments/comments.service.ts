@@ -3,8 +3,8 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { Changes, Comment, CommentAuthor, CreateCommentRequest, Page, UpdateCommentRequest } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import type { Caller, RequestMeta } from '../../common/caller';
-import { AuditService } from '../audit/audit.service';
-import { WritePath, type WriteTx } from '../audit/write-path.service';
+import { AuditService } from '../../core/audit.service';
+import { WritePath, type WriteTx } from '../../core/write-path.service';
 import { TaskEntity } from '../tasks/entities/task.entity';
 import { WorkflowAccess } from '../workflows/workflow-access.service';
 import { CommentEntity } from './entities/comment.entity';
@@ -112,12 +112,13 @@ export class CommentsService {
     const comment = await tx.lock(CommentEntity, id, 'comment');
     await this.access.assertCanAct(tx.em, tx.caller, tx.meta, comment.workflow);
     if (comment.authorType !== tx.caller.type || comment.authorId !== tx.caller.id) {
-      await this.audit.recordDenied(tx.caller, tx.meta, 'only the author may change a comment', {
-        entityType: 'comment',
-        entityId: id,
-        workflowId: comment.workflow,
-      });
-      throw new AppError(ErrorCode.Forbidden, 'Only the author may change this comment');
+      throw this.audit.refusal(
+        tx.caller,
+        tx.meta,
+        'only the author may change a comment',
+        { entityType: 'comment', entityId: id, workflowId: comment.workflow },
+        'Only the author may change this comment',
+      );
     }
     return comment;
   }

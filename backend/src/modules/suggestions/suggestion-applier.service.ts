@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { CreateTaskRequest } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
-import type { WriteTx } from '../audit/write-path.service';
+import type { WriteTx } from '../../core/write-path.service';
 import { AgentEntity } from '../agents/entities/agent.entity';
 import { CommentEntity } from '../comments/entities/comment.entity';
 import { CommentsService } from '../comments/comments.service';

@@ -3,9 +3,9 @@ import type { Approval, WorkflowPolicy } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { applyPatch } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
-import { canonicalJson } from '../audit/audit-hash';
-import { AuditService } from '../audit/audit.service';
-import { WritePath, type WriteTx } from '../audit/write-path.service';
+import { canonicalJson } from '../../core/audit-hash';
+import { AuditService } from '../../core/audit.service';
+import { WritePath, type WriteTx } from '../../core/write-path.service';
 import { TaskEntity } from '../tasks/entities/task.entity';
 import { DEFAULT_POLICY, WorkflowEntity } from '../workflows/entities/workflow.entity';
 import type { DecideSuggestionDto } from './dto/suggestion.dto';
@@ -71,7 +71,7 @@ export class SuggestionDecisions {
       }
       const policy = await this.policyOf(tx, suggestion);
       const task = suggestion.task ? await tx.em.findOne(TaskEntity, { id: suggestion.task }) : null;
-      await this.assertSeparationOfDuties(caller, meta, suggestion, task, policy);
+      this.assertSeparationOfDuties(caller, meta, suggestion, task, policy);
       const context = this.decisionContext(suggestion, task, policy);
       switch (dto.decision) {
         case 'approve':
@@ -127,23 +127,25 @@ export class SuggestionDecisions {
   }
 
   /** `separationOfDuties`: whoever created or last edited the task may not decide suggestions about it. */
-  private async assertSeparationOfDuties(
+  private assertSeparationOfDuties(
     caller: Caller,
     meta: RequestMeta,
     suggestion: SuggestionEntity,
     task: TaskEntity | null,
     policy: WorkflowPolicy,
-  ): Promise<void> {
+  ): void {
     if (!policy.separationOfDuties || !task || caller.id === null) return;
     if (task.createdBy !== caller.id && task.updatedBy !== caller.id) return;
-    await this.audit.recordDenied(caller, meta, 'separation of duties: the approver created or last edited the task', {
-      entityType: 'suggestion',
-      entityId: suggestion.id,
-      workflowId: suggestion.workflow,
-      context: { taskId: task.id },
-    });
-    throw new AppError(
-      ErrorCode.Forbidden,
+    throw this.audit.refusal(
+      caller,
+      meta,
+      'separation of duties: the approver created or last edited the task',
+      {
+        entityType: 'suggestion',
+        entityId: suggestion.id,
+        workflowId: suggestion.workflow,
+        context: { taskId: task.id },
+      },
       'Separation of duties: you created or last edited this task, so another approver must decide',
     );
   }
@@ -161,13 +163,16 @@ export class SuggestionDecisions {
         current: toSuggestion(suggestion),
       });
     }
-    const edit: Partial<SuggestionEntity> = {};
     if (dto.payload !== undefined && !sameJson(dto.payload, suggestion.payload)) {
       await validatePayload(suggestion.kind, dto.payload);
-      Object.assign(edit, { payload: dto.payload, edited: true });
-      Object.assign(context, { originalPayload: suggestion.payload, editedPayload: dto.payload });
+      this.reviseByEdit(tx, suggestion, dto.payload, context);
     }
-    const approval: Approval = { userId: caller.id ?? 'system', name: caller.name, at: new Date().toISOString() };
+    const approval: Approval = {
+      userId: caller.id ?? 'system',
+      name: caller.name,
+      at: new Date().toISOString(),
+      revision: suggestion.revision,
+    };
     const approvals = [...suggestion.approvals, approval];
     if (approvals.length >= policy.requiredApprovals) {
       return this.complete(
@@ -175,11 +180,11 @@ export class SuggestionDecisions {
         suggestion,
         { id: caller.id, name: caller.name },
         dto.note ?? null,
-        { ...edit, approvals },
+        { approvals },
         context,
       );
     }
-    const changes = applyPatch(suggestion, { ...edit, approvals });
+    const changes = applyPatch(suggestion, { approvals });
     tx.record(
       suggestionDraft(suggestion, 'suggestion.approval_added', changes, {
         ...context,
@@ -187,6 +192,44 @@ export class SuggestionDecisions {
       }),
     );
     return toSuggestion(suggestion);
+  }
+
+  /**
+   * An approval with an edited payload makes a new revision (issue 11): a quorum must approve one exact payload,
+   * so the approvals of the revision the editor saw no longer count, and the editor's own approval goes to the new
+   * revision (once: the editor cannot approve it again). `context` is updated to the revision approved.
+   */
+  private reviseByEdit(
+    tx: WriteTx,
+    suggestion: SuggestionEntity,
+    payload: Record<string, unknown>,
+    context: Record<string, unknown>,
+  ): void {
+    const editor = { userId: tx.caller.id ?? 'system', name: tx.caller.name };
+    const seen = { revision: suggestion.revision, payload: suggestion.payload };
+    const changes = applyPatch(suggestion, { revision: seen.revision + 1, payload, edited: true, approvals: [] });
+    suggestion.revisions = [
+      ...suggestion.revisions,
+      {
+        revision: suggestion.revision,
+        action: suggestion.action,
+        reasoning: suggestion.reasoning,
+        payload,
+        confidence: suggestion.confidence,
+        at: new Date().toISOString(),
+        requestNote: null,
+        editedBy: editor,
+      },
+    ];
+    const edit = { originalPayload: seen.payload, editedPayload: payload, editedFrom: seen.revision };
+    tx.record(
+      suggestionDraft(suggestion, 'suggestion.revised', changes, {
+        revision: suggestion.revision,
+        editedBy: editor,
+        ...edit,
+      }),
+    );
+    Object.assign(context, { revision: suggestion.revision, ...edit });
   }
 
   /** The approval that decides: mark approved and apply a typed kind in this same transaction. */

@@ -3,20 +3,15 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { AuditAction, Changes } from '@tandem/shared';
 import { applyPatch } from '../../common/changes';
 import { NO_REQUEST } from '../../common/caller';
-import { WritePath } from '../audit/write-path.service';
+import { WritePath } from '../../core/write-path.service';
 import { SuggestionEntity } from './entities/suggestion.entity';
 import { systemFor } from './suggestion-decisions.service';
 import { suggestionDraft } from './suggestion.mapper';
+import { loadConfig } from '../../config';
 
 /** Held (per tick, transaction-scoped) by the one node that runs the suggestion scheduler. */
 const SCHEDULER_LOCK = 748_102_332;
 const BATCH = 100;
-
-/** `TANDEM_SCHEDULER_INTERVAL_MS` (default 1000; 0 turns the scheduler off on this node). */
-export function schedulerIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(env.TANDEM_SCHEDULER_INTERVAL_MS ?? 1000);
-  return Number.isFinite(value) && value >= 0 ? value : 1000;
-}
 
 /**
  * `suggestionTtlSeconds` (DESIGN 7): at half the TTL a pending suggestion is escalated, at the TTL it expires,
@@ -35,7 +30,7 @@ export class SuggestionScheduler implements OnApplicationBootstrap, OnModuleDest
   ) {}
 
   onApplicationBootstrap(): void {
-    const interval = schedulerIntervalMs();
+    const interval = loadConfig().schedulerIntervalMs;
     if (interval > 0) this.timer = setInterval(() => this.tick(), interval);
   }
 

@@ -1,7 +1,8 @@
 import { Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Suggestion } from '@tandem/shared';
-import { EventBus } from '../../common/event-bus';
+import { AppError, ErrorCode } from '../../common/app-error';
+import { EventBus } from '../../core/event-bus';
 import { DrainState } from '../health/drain-state';
 import { SuggestionEntity } from './entities/suggestion.entity';
 import { toSuggestion } from './suggestion.mapper';
@@ -38,15 +39,24 @@ export class SuggestionWaiter implements OnModuleDestroy {
     this.stopDrainWatch = drain?.onDrain(() => this.answerAll()) ?? (() => undefined);
   }
 
-  waitForDecision(initial: SuggestionEntity, waitMs: number): Promise<Suggestion> {
+  /**
+   * `stillAuthorized` is asked on every re-check: a caller whose credential was revoked meanwhile (on any node)
+   * gets 401 within a re-check interval instead of the decision.
+   */
+  waitForDecision(
+    initial: SuggestionEntity,
+    waitMs: number,
+    stillAuthorized: () => Promise<boolean> = () => Promise.resolve(true),
+  ): Promise<Suggestion> {
     // Already draining: waiting would only hold the shutdown.
     if (this.drain?.draining) waitMs = 0;
     const id = initial.id;
     const answered = (row: SuggestionEntity) =>
       row.status !== 'pending' || (row.changesRequested && row.version !== initial.version);
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       let latest = initial;
       let done = false;
+      let refused = false;
       const finish = () => {
         if (done) return;
         done = true;
@@ -56,13 +66,18 @@ export class SuggestionWaiter implements OnModuleDestroy {
         const rechecks = this.waiting.get(id);
         rechecks?.delete(recheck);
         if (rechecks?.size === 0) this.waiting.delete(id);
-        resolve(toSuggestion(latest));
+        if (refused) reject(new AppError(ErrorCode.Unauthorized, 'The credential of this request was revoked'));
+        else resolve(toSuggestion(latest));
       };
       const recheck = () => {
-        this.orm.em
-          .fork()
-          .findOne(SuggestionEntity, { id })
-          .then((row) => {
+        stillAuthorized()
+          .then(async (authorized) => {
+            if (done) return;
+            if (!authorized) {
+              refused = true;
+              return finish();
+            }
+            const row = await this.orm.em.fork().findOne(SuggestionEntity, { id });
             if (!row || done) return;
             latest = row;
             if (answered(row)) finish();

@@ -1,5 +1,5 @@
 import type { AuditAction, Changes, Suggestion } from '@tandem/shared';
-import type { AuditDraft } from '../audit/audit.service';
+import type { AuditDraft } from '../../core/audit.service';
 import type { SuggestionEntity } from './entities/suggestion.entity';
 
 export function toSuggestion(entity: SuggestionEntity): Suggestion {

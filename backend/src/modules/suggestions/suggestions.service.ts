@@ -6,8 +6,9 @@ import { AppError, ErrorCode } from '../../common/app-error';
 import { applyPatch, creationChanges } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage } from '../../common/paging';
-import { AuditService } from '../audit/audit.service';
-import { WritePath } from '../audit/write-path.service';
+import { AuditService } from '../../core/audit.service';
+import { WritePath } from '../../core/write-path.service';
+import { AuthService } from '../auth/auth.service';
 import { TaskEntity } from '../tasks/entities/task.entity';
 import { DEFAULT_POLICY, WorkflowEntity } from '../workflows/entities/workflow.entity';
 import { WorkflowAccess } from '../workflows/workflow-access.service';
@@ -32,6 +33,7 @@ export class SuggestionsService {
     private readonly access: WorkflowAccess,
     private readonly decisions: SuggestionDecisions,
     private readonly waiter: SuggestionWaiter,
+    private readonly auth: AuthService,
   ) {}
 
   /**
@@ -133,16 +135,20 @@ export class SuggestionsService {
   async get(caller: Caller, meta: RequestMeta, id: string, waitSeconds = 0): Promise<Suggestion> {
     const suggestion = await this.orm.em.fork().findOne(SuggestionEntity, { id });
     if (!suggestion) throw AppError.notFound('suggestion', id);
-    await this.assertCanSee(caller, meta, suggestion);
+    this.assertCanSee(caller, meta, suggestion);
     if (waitSeconds <= 0 || suggestion.status !== 'pending') return toSuggestion(suggestion);
-    return this.waiter.waitForDecision(suggestion, waitSeconds * 1000);
+    return this.waiter.waitForDecision(
+      suggestion,
+      waitSeconds * 1000,
+      async () => (await this.auth.refresh(caller)) !== null,
+    );
   }
 
   /** The owning agent's next revision: answers a request for changes (or improves a pending suggestion). */
   async revise(caller: Caller, meta: RequestMeta, id: string, dto: ReviseSuggestionDto): Promise<Suggestion> {
     return this.writes.run(caller, meta, async (tx) => {
       const suggestion = await tx.lock(SuggestionEntity, id, 'suggestion');
-      await this.assertOwner(caller, meta, suggestion);
+      this.assertOwner(caller, meta, suggestion);
       assertPending(suggestion);
       if (dto.payload !== undefined) await validatePayload(suggestion.kind, dto.payload);
       const task = suggestion.task ? await tx.em.findOne(TaskEntity, { id: suggestion.task }) : null;
@@ -183,7 +189,7 @@ export class SuggestionsService {
   async withdraw(caller: Caller, meta: RequestMeta, id: string): Promise<Suggestion> {
     return this.writes.run(caller, meta, async (tx) => {
       const suggestion = await tx.lock(SuggestionEntity, id, 'suggestion');
-      await this.assertOwner(caller, meta, suggestion);
+      this.assertOwner(caller, meta, suggestion);
       assertPending(suggestion);
       const changes = applyPatch(suggestion, {
         status: 'withdrawn',
@@ -228,23 +234,24 @@ export class SuggestionsService {
   }
 
   /** Humans (viewer+) see every suggestion; an agent only its own. */
-  private async assertCanSee(caller: Caller, meta: RequestMeta, suggestion: SuggestionEntity): Promise<void> {
+  private assertCanSee(caller: Caller, meta: RequestMeta, suggestion: SuggestionEntity): void {
     if (caller.type !== 'agent' || caller.id === suggestion.agent) return;
-    await this.refuse(caller, meta, suggestion, 'an agent may read only its own suggestions');
+    this.refuse(caller, meta, suggestion, 'an agent may read only its own suggestions');
   }
 
-  private async assertOwner(caller: Caller, meta: RequestMeta, suggestion: SuggestionEntity): Promise<void> {
+  private assertOwner(caller: Caller, meta: RequestMeta, suggestion: SuggestionEntity): void {
     if (caller.type === 'agent' && caller.id === suggestion.agent) return;
-    await this.refuse(caller, meta, suggestion, 'only the agent that posted a suggestion may revise or withdraw it');
+    this.refuse(caller, meta, suggestion, 'only the agent that posted a suggestion may revise or withdraw it');
   }
 
-  private async refuse(caller: Caller, meta: RequestMeta, suggestion: SuggestionEntity, reason: string) {
-    await this.audit.recordDenied(caller, meta, reason, {
-      entityType: 'suggestion',
-      entityId: suggestion.id,
-      workflowId: suggestion.workflow,
-    });
-    throw new AppError(ErrorCode.Forbidden, `Forbidden: ${reason}`);
+  private refuse(caller: Caller, meta: RequestMeta, suggestion: SuggestionEntity, reason: string): never {
+    throw this.audit.refusal(
+      caller,
+      meta,
+      reason,
+      { entityType: 'suggestion', entityId: suggestion.id, workflowId: suggestion.workflow },
+      `Forbidden: ${reason}`,
+    );
   }
 }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Task } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import type { Caller, RequestMeta } from '../../common/caller';
-import { WritePath } from '../audit/write-path.service';
+import { WritePath } from '../../core/write-path.service';
 import { activeClaim, FINISHED, taskChanges, toTask } from './task.mapper';
 import { TasksService } from './tasks.service';
 

@@ -10,13 +10,15 @@ import {
 } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { applyPatch, creationChanges } from '../../common/changes';
-import type { Caller, RequestMeta } from '../../common/caller';
+import { isHumanAtLeast, type Caller, type RequestMeta } from '../../common/caller';
 import { AgentEntity } from '../agents/entities/agent.entity';
 import { AuditQueryService } from '../audit/audit-query.service';
-import { WritePath, type WriteTx } from '../audit/write-path.service';
+import { WritePath, type WriteTx } from '../../core/write-path.service';
 import { UserEntity } from '../users/entities/user.entity';
 import { WorkflowEntity } from '../workflows/entities/workflow.entity';
 import { WorkflowAccess } from '../workflows/workflow-access.service';
+import { CommentCountsPort } from './comment-counts.port';
+import { PendingSuggestionsPort } from './pending-suggestions.port';
 import type { TaskHistoryQueryDto } from './dto/task.dto';
 import { TaskEntity } from './entities/task.entity';
 import { activeClaim, enterStatus, taskChanges, toTask } from './task.mapper';
@@ -66,35 +68,28 @@ export class TasksService {
     private readonly writes: WritePath,
     private readonly access: WorkflowAccess,
     private readonly auditQuery: AuditQueryService,
+    private readonly pendingSuggestions: PendingSuggestionsPort,
+    private readonly commentCounts: CommentCountsPort,
   ) {}
 
   /** The API shape, with `pendingSuggestions` and `commentCount` counted in one query each. */
   async serialize(em: EntityManager, tasks: TaskEntity[]): Promise<Task[]> {
     if (tasks.length === 0) return [];
-    return this.withCounts(tasks, await this.counts(em, 'task_id in (?)', [tasks.map((task) => task.id)]));
+    return this.withCounts(tasks, await this.counts(em, { taskIds: tasks.map((task) => task.id) }));
   }
 
-  /** Pending suggestions and live comments per task, where `where` selects the rows to count in both tables. */
-  private async counts(em: EntityManager, where: string, params: unknown[]): Promise<Counts> {
+  /** Pending suggestions and comments per task, from the modules that own them (none without them). */
+  private async counts(em: EntityManager, where: { taskIds: string[] } | { workflowId: string }): Promise<Counts> {
     const [pending, comments] = await Promise.all([
-      em.execute<{ task_id: string; n: string }[]>(
-        `select task_id, count(*) as n from suggestions where status = 'pending' and ${where} group by task_id`,
-        params,
-      ),
-      em.execute<{ task_id: string; n: string }[]>(
-        `select task_id, count(*) as n from comments where deleted_at is null and ${where} group by task_id`,
-        params,
-      ),
+      this.pendingSuggestions.current?.pendingByTask(em, where),
+      this.commentCounts.current?.commentsByTask(em, where),
     ]);
-    const byTask = (rows: { task_id: string; n: string }[]) => new Map(rows.map((row) => [row.task_id, Number(row.n)]));
-    return { pending: byTask(pending), comments: byTask(comments) };
+    return { pending: pending ?? new Map<string, number>(), comments: comments ?? new Map<string, number>() };
   }
 
   private withCounts(tasks: TaskEntity[], counts: Counts): Task[] {
     const now = new Date();
-    return tasks.map((task) =>
-      toTask(task, counts.pending.get(task.id) ?? 0, now, counts.comments.get(task.id) ?? 0),
-    );
+    return tasks.map((task) => toTask(task, counts.pending.get(task.id) ?? 0, now, counts.comments.get(task.id) ?? 0));
   }
 
   private async one(em: EntityManager, task: TaskEntity): Promise<Task> {
@@ -115,7 +110,7 @@ export class TasksService {
         .where({ workflow: workflowId, deletedAt: null })
         .orderBy({ rank: 'asc', id: 'asc' })
         .execute<TaskEntity[]>('all', true),
-      this.counts(em, 'workflow_id = ?', [workflowId]),
+      this.counts(em, { workflowId }),
     ]);
     const column = (task: TaskEntity) => TASK_STATUSES.indexOf(task.status);
     rows.sort((a, b) => column(a) - column(b));
@@ -133,7 +128,10 @@ export class TasksService {
   /** The task's own history: its audit entries, newest first, for everyone who may see the task. */
   async history(caller: Caller, meta: RequestMeta, id: string, page: TaskHistoryQueryDto): Promise<Page<AuditEntry>> {
     await this.get(caller, meta, id);
-    return this.auditQuery.search({ ...page, entityType: 'task', entityId: id, outcome: 'success' });
+    const history = await this.auditQuery.search({ ...page, entityType: 'task', entityId: id, outcome: 'success' });
+    // Where people connect from is personal data: only admins (who read the whole log anyway) see it.
+    if (isHumanAtLeast(caller, 'admin')) return history;
+    return { ...history, items: history.items.map((entry) => ({ ...entry, ip: null, userAgent: null })) };
   }
 
   /** Locks a live task for this transaction and checks the caller may act on its workflow. */
@@ -167,10 +165,17 @@ export class TasksService {
       throw AppError.versionConflict('task', await this.one(tx.em, task));
   }
 
-  /** Assignees must exist: a 400 names the bad one instead of a foreign-key failure. */
-  private async assertAssignees(em: EntityManager, patch: TaskPatch): Promise<void> {
-    if (patch.agentId && !(await em.count(AgentEntity, { id: patch.agentId.toLowerCase() })))
-      throw AppError.badRequest('agentId is not a registered agent', { agentId: patch.agentId });
+  /**
+   * Assignees must exist: a 400 names the bad one instead of a foreign-key failure. An agent must also be able
+   * to work on the task: assigned to its workflow and not revoked (least privilege: no work for an outsider).
+   */
+  private async assertAssignees(em: EntityManager, patch: TaskPatch, workflowId: string): Promise<void> {
+    const agentId = patch.agentId?.toLowerCase();
+    const agent = agentId ? await em.findOne(AgentEntity, { id: agentId }) : null;
+    if (agentId && !agent) throw AppError.badRequest('agentId is not a registered agent', { agentId: patch.agentId });
+    if (agent?.revokedAt) throw AppError.badRequest('agentId is a revoked agent', { agentId: patch.agentId });
+    if (agent && !(await this.access.isAssigned(em, agent.id, workflowId)))
+      throw AppError.badRequest("agentId is not assigned to the task's workflow", { agentId: patch.agentId });
     if (patch.assigneeUserId && !(await em.count(UserEntity, { id: patch.assigneeUserId.toLowerCase() })))
       throw AppError.badRequest('assigneeUserId is not a user', { assigneeUserId: patch.assigneeUserId });
   }
@@ -185,7 +190,7 @@ export class TasksService {
     if (!workflow) throw AppError.notFound('workflow', workflowId);
     await this.access.assertCanAct(tx.em, tx.caller, tx.meta, workflowId);
     if (workflow.archivedAt) throw new AppError(ErrorCode.Conflict, 'The workflow is archived');
-    await this.assertAssignees(tx.em, dto);
+    await this.assertAssignees(tx.em, dto, workflowId);
     const status = dto.status ?? 'pending';
     await lockBoard(tx.em, workflowId);
     const warnings = await checkWipLimit(tx.em, workflow, status);
@@ -229,7 +234,7 @@ export class TasksService {
     const task = await this.lockForWrite(tx, taskId);
     await this.assertNotClaimedByOther(tx, task);
     await this.assertVersion(tx, task, expectedVersion);
-    await this.assertAssignees(tx.em, patch);
+    await this.assertAssignees(tx.em, patch, task.workflow);
     const before = toTask(task, 0);
     applyPatch(task, {
       title: patch.title,

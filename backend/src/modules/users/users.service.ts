@@ -6,7 +6,7 @@ import { AppError, ErrorCode } from '../../common/app-error';
 import { applyPatch } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage, type PageQueryDto } from '../../common/paging';
-import { WritePath } from '../audit/write-path.service';
+import { WritePath } from '../../core/write-path.service';
 import { SessionEntity } from '../auth/entities/session.entity';
 import { hashPassword } from '../auth/secrets';
 import type { CreateUserDto } from './dto/create-user.dto';

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AppError, ErrorCode } from '../../common/app-error';
 import type { Caller, RequestMeta } from '../../common/caller';
-import { AuditService } from '../audit/audit.service';
+import { AuditService } from '../../core/audit.service';
 import { WorkflowAgentEntity } from './entities/workflow-agent.entity';
 
 /** Agents act only on the workflows assigned to them (DESIGN 2); refusals are audited. */
@@ -22,11 +21,12 @@ export class WorkflowAccess {
   /** Throws 403 (and audits it) when an agent asks about a workflow it is not assigned to. Humans pass. */
   async assertCanAct(em: EntityManager, caller: Caller, meta: RequestMeta, workflowId: string): Promise<void> {
     if (caller.type !== 'agent' || (await this.isAssigned(em, caller.id, workflowId))) return;
-    await this.audit.recordDenied(caller, meta, 'agent is not assigned to this workflow', {
-      entityType: 'workflow',
-      entityId: workflowId,
-      workflowId,
-    });
-    throw new AppError(ErrorCode.Forbidden, 'This agent is not assigned to the workflow');
+    throw this.audit.refusal(
+      caller,
+      meta,
+      'agent is not assigned to this workflow',
+      { entityType: 'workflow', entityId: workflowId, workflowId },
+      'This agent is not assigned to the workflow',
+    );
   }
 }

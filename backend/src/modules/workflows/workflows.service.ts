@@ -14,12 +14,13 @@ import { AppError } from '../../common/app-error';
 import { applyPatch, creationChanges } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage } from '../../common/paging';
-import { WritePath, type WriteTx } from '../audit/write-path.service';
+import { WritePath, type WriteTx } from '../../core/write-path.service';
 import { AgentEntity } from '../agents/entities/agent.entity';
 import type { AssignAgentsDto, CreateWorkflowDto, ListWorkflowsQueryDto, UpdateWorkflowDto } from './dto/workflow.dto';
 import { WorkflowAgentEntity } from './entities/workflow-agent.entity';
 import { DEFAULT_POLICY, WorkflowEntity } from './entities/workflow.entity';
 import { WorkflowAccess } from './workflow-access.service';
+import { WorkflowProgressPort } from './workflow-progress.port';
 
 /** Applies a WIP-limits patch: entries replace a column's limit, null removes it, absent columns keep theirs. */
 function patchWipLimits(current: WipLimits, patch: WipLimitsPatch): WipLimits {
@@ -40,32 +41,17 @@ export class WorkflowsService {
     private readonly orm: MikroORM,
     private readonly writes: WritePath,
     private readonly access: WorkflowAccess,
+    private readonly progress: WorkflowProgressPort,
   ) {}
 
-  /** Progress and assigned agents, derived from tasks and assignments in two queries for any number of rows. */
+  /** Progress (from the tasks module) and assigned agents, in two queries for any number of rows. */
   async serialize(em: EntityManager, workflows: WorkflowEntity[]): Promise<Workflow[]> {
     const ids = workflows.map((workflow) => workflow.id);
     if (ids.length === 0) return [];
-    const [counts, assignments] = await Promise.all([
-      em.execute<{ workflow_id: string; total: string; completed: string; failed: string }[]>(
-        `select workflow_id, count(*) as total,
-                count(*) filter (where status = 'completed') as completed,
-                count(*) filter (where status = 'failed') as failed
-           from tasks where deleted_at is null and workflow_id in (?) group by workflow_id`,
-        [ids],
-      ),
+    const [progress, assignments] = await Promise.all([
+      this.progress.current?.progressByWorkflow(em, ids) ?? new Map<string, WorkflowProgress>(),
       em.find(WorkflowAgentEntity, { workflow: { $in: ids } }, { orderBy: { agent: 'asc' } }),
     ]);
-    const progress = new Map<string, WorkflowProgress>(
-      counts.map((row) => {
-        const total = Number(row.total);
-        const completed = Number(row.completed);
-        return [
-          row.workflow_id,
-          { total, completed, failed: Number(row.failed), ratio: total ? completed / total : 0 },
-        ];
-      }),
-    );
     return workflows.map((workflow) => ({
       id: workflow.id,
       name: workflow.name,

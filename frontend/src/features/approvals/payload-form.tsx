@@ -6,6 +6,10 @@ import { COLUMN_TITLES } from '@/lib/format';
 
 type Payload = Record<string, unknown>;
 
+/** A payload value as form text (non-strings the agent sent show as empty). */
+const asText = (value: unknown, fallback = '') =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : fallback;
+
 /** Which fields the approver may edit, per typed kind (payload keys the agent sent are kept as they are). */
 const TEXT_FIELDS: Record<string, { key: string; label: string; long?: boolean }[]> = {
   'task.update': [
@@ -84,13 +88,13 @@ export function PayloadForm({
             <textarea
               name={field.key}
               rows={4}
-              value={String(draft[field.key] ?? '')}
+              value={asText(draft[field.key])}
               onChange={(event) => set(field.key, event.target.value)}
             />
           ) : (
             <input
               name={field.key}
-              value={String(draft[field.key] ?? '')}
+              value={asText(draft[field.key])}
               onChange={(event) => set(field.key, event.target.value)}
             />
           )}
@@ -101,7 +105,7 @@ export function PayloadForm({
           Column
           <select
             name="status"
-            value={String(draft.status ?? 'pending')}
+            value={asText(draft.status, 'pending')}
             onChange={(event) => set('status', event.target.value)}
           >
             {TASK_STATUSES.map((status) => (
@@ -117,7 +121,7 @@ export function PayloadForm({
           Priority
           <select
             name="priority"
-            value={String(draft.priority ?? 'medium')}
+            value={asText(draft.priority, 'medium')}
             onChange={(event) => set('priority', event.target.value)}
           >
             {TASK_PRIORITIES.map((priority) => (

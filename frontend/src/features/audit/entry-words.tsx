@@ -1,6 +1,9 @@
 import type { AuditEntry, Workflow } from '@tandem/shared';
 import type { Names } from '@/features/drawer/history-sentences';
 
+const asText = (value: unknown, fallback = '') =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : fallback;
+
 /** An action in words: `task.moved` → "moved a task", `auth.login_failed` → "failed to sign in". */
 const ACTION_WORDS: Partial<Record<AuditEntry['action'], string>> = {
   'auth.login': 'signed in',
@@ -44,14 +47,14 @@ export function EntityCell({
   const link = (text: string, href: string | undefined) => (href ? <a href={href}>{text}</a> : <span>{text}</span>);
   switch (entry.entityType) {
     case 'task':
-      return link(`Task “${String(data.title ?? 'untitled').slice(0, 80)}”`, board(entry.workflowId, entry.entityId));
+      return link(`Task “${asText(data.title, 'untitled').slice(0, 80)}”`, board(entry.workflowId, entry.entityId));
     case 'workflow': {
       const name = (data.name as string | undefined) ?? workflows.get(entry.entityId ?? '')?.name ?? 'a workflow';
       return link(`Workflow “${name}”`, board(entry.entityId));
     }
     case 'suggestion':
       return link(
-        `Suggestion “${String(data.action ?? '').slice(0, 80)}”`,
+        `Suggestion “${asText(data.action).slice(0, 80)}”`,
         board(entry.workflowId, (data.taskId as string | null | undefined) ?? null),
       );
     case 'comment':
@@ -62,8 +65,8 @@ export function EntityCell({
       return <span>{(data.name as string | undefined) ?? names.person(entry.entityId ?? '') ?? 'A person'}</span>;
     case 'session':
       return <span>Session</span>;
-    default:
-      return <span>{entry.entityType}</span>;
+    case 'audit':
+      return <span>The audit log</span>;
   }
 }
 
@@ -71,10 +74,10 @@ export function EntityCell({
 export function changeWords(entry: AuditEntry, names: Names): string {
   const show = (field: string, value: unknown): string => {
     if (value === null || value === undefined || value === '') return 'none';
-    if (field === 'agentId') return names.agent(String(value)) ?? 'an agent';
-    if (field === 'assigneeUserId') return names.person(String(value)) ?? 'a person';
+    if (field === 'agentId') return names.agent(asText(value)) ?? 'an agent';
+    if (field === 'assigneeUserId') return names.person(asText(value)) ?? 'a person';
     if (field === 'agentIds' && Array.isArray(value))
-      return value.map((id) => names.agent(String(id)) ?? 'an agent').join(', ') || 'none';
+      return value.map((id) => names.agent(asText(id)) ?? 'an agent').join(', ') || 'none';
     if (typeof value === 'string') return `“${value.slice(0, 60)}”`;
     return JSON.stringify(value).slice(0, 60);
   };

@@ -61,56 +61,39 @@ export function historySentence(entry: AuditEntry, names: Names): string {
     Object.entries(changes)
       .map(([field, [before, after]]) => fieldPhrase(field, before, after, names))
       .filter((phrase): phrase is string => !!phrase);
-  const action = quoted(data.action ?? 'a change');
-  switch (entry.action) {
-    case 'task.created': {
+  const action = quoted(typeof data.action === 'string' ? data.action : 'a change');
+  const sentences: Partial<Record<AuditEntry['action'], () => string>> = {
+    'task.created': () => {
       const status = data.status as TaskStatus | undefined;
       return status && status !== 'pending' ? `${who} created it in ${column(status)}` : `${who} created it`;
-    }
-    case 'task.moved': {
+    },
+    'task.moved': () => {
       const status = changes.status;
       if (status) return `${who} moved it from ${column(status[0])} to ${column(status[1])}`;
       return `${who} changed its place in ${column(data.status)}`;
-    }
-    case 'task.updated': {
-      const said = phrases();
-      return said.length ? `${who} ${list(said)}` : `${who} edited it`;
-    }
-    case 'task.deleted':
-      return `${who} deleted it`;
-    case 'task.claimed':
-      return data.claimExpiresAt
-        ? `${who} claimed it until ${formatTime(data.claimExpiresAt as string)}`
-        : `${who} claimed it`;
-    case 'task.released':
-      return `${who} released its claim`;
-    case 'suggestion.created':
-      return `${who} suggested ${action}`;
-    case 'suggestion.revised':
-      return `${who} revised the suggestion ${action}`;
-    case 'suggestion.approval_added':
-      return `${who} approved ${action}; more approvals needed`;
-    case 'suggestion.approved':
-      return `${who} approved ${action}`;
-    case 'suggestion.rejected':
-      return `${who} rejected ${action}`;
-    case 'suggestion.changes_requested':
-      return `${who} asked for changes to ${action}`;
-    case 'suggestion.expired':
-      return `${action} expired without a decision`;
-    case 'suggestion.escalated':
-      return `${action} was escalated to admins`;
-    case 'suggestion.withdrawn':
-      return `${who} withdrew ${action}`;
-    case 'comment.added':
-      return `${who} commented`;
-    case 'comment.edited':
-      return `${who} edited a comment`;
-    case 'comment.deleted':
-      return `${who} deleted a comment`;
-    default: {
-      const said = phrases();
-      return said.length ? `${who} ${list(said)}` : `${who}: ${entry.action.replace(/[._]/g, ' ')}`;
-    }
-  }
+    },
+    'task.deleted': () => `${who} deleted it`,
+    'task.claimed': () =>
+      typeof data.claimExpiresAt === 'string'
+        ? `${who} claimed it until ${formatTime(data.claimExpiresAt)}`
+        : `${who} claimed it`,
+    'task.released': () => `${who} released its claim`,
+    'suggestion.created': () => `${who} suggested ${action}`,
+    'suggestion.revised': () => `${who} revised the suggestion ${action}`,
+    'suggestion.approval_added': () => `${who} approved ${action}; more approvals needed`,
+    'suggestion.approved': () => `${who} approved ${action}`,
+    'suggestion.rejected': () => `${who} rejected ${action}`,
+    'suggestion.changes_requested': () => `${who} asked for changes to ${action}`,
+    'suggestion.expired': () => `${action} expired without a decision`,
+    'suggestion.escalated': () => `${action} was escalated to admins`,
+    'suggestion.withdrawn': () => `${who} withdrew ${action}`,
+    'comment.added': () => `${who} commented`,
+    'comment.edited': () => `${who} edited a comment`,
+    'comment.deleted': () => `${who} deleted a comment`,
+  };
+  const sentence = sentences[entry.action];
+  if (sentence) return sentence();
+  const said = phrases();
+  if (entry.action === 'task.updated') return said.length ? `${who} ${list(said)}` : `${who} edited it`;
+  return said.length ? `${who} ${list(said)}` : `${who}: ${entry.action.replace(/[._]/g, ' ')}`;
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { LockMode, MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type { EntityClass } from '@mikro-orm/core';
-import { EventBus } from '../../common/event-bus';
-import { AppError } from '../../common/app-error';
-import type { Caller, RequestMeta } from '../../common/caller';
+import { EventBus } from './event-bus';
+import { AppError } from '../common/app-error';
+import type { Caller, RequestMeta } from '../common/caller';
 import { AuditService, type AuditDraft } from './audit.service';
+import { AuditedRefusal } from './refusal';
 
 /** What a use case gets inside its transaction. */
 export interface WriteTx {
@@ -29,7 +30,20 @@ export class WritePath {
     private readonly bus: EventBus,
   ) {}
 
+  /**
+   * An `AuditedRefusal` thrown by `work` is recorded after the rollback, when this transaction's connection and
+   * row locks are released.
+   */
   async run<T>(caller: Caller, meta: RequestMeta, work: (tx: WriteTx) => Promise<T>): Promise<T> {
+    try {
+      return await this.transact(caller, meta, work);
+    } catch (error) {
+      if (error instanceof AuditedRefusal) await this.audit.recordRefusal(error);
+      throw error;
+    }
+  }
+
+  private async transact<T>(caller: Caller, meta: RequestMeta, work: (tx: WriteTx) => Promise<T>): Promise<T> {
     const drafts: Array<AuditDraft | (() => AuditDraft)> = [];
     const { result, committed } = await this.orm.em.fork().transactional(async (em) => {
       const tx: WriteTx = {

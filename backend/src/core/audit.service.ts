@@ -3,8 +3,10 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditAction, AuditEntry, AuditOutcome, Changes, EntityType } from '@tandem/shared';
 import { AUDIT_COLUMNS, auditRowValues } from './audit-columns';
-import { EventBus } from '../../common/event-bus';
-import { actorOf, type Caller, type RequestMeta } from '../../common/caller';
+import { EventBus } from './event-bus';
+import { actorOf, type Caller, type RequestMeta } from '../common/caller';
+import { Semaphore } from './semaphore';
+import { AuditedRefusal } from './refusal';
 import { GENESIS_HASH, hashEntry } from './audit-hash';
 
 /** What a service says about its change; the audit service adds seq, time, actor, request and hashes. */
@@ -71,10 +73,18 @@ export function entryFromRow(row: AuditRow): AuditEntry {
 }
 
 /** JSON round trip: what is hashed is exactly what jsonb gives back (no undefined, dates as strings). */
+/**
+ * Refusals recorded at once, at most: each takes a pooled connection of its own, so a burst of refusals (a
+ * misconfigured agent) queues here instead of draining the pool the successful requests need.
+ */
+const REFUSAL_CONCURRENCY = 2;
+
 const plain = <T>(value: T): T => (value === undefined ? (null as T) : (JSON.parse(JSON.stringify(value)) as T));
 
 @Injectable()
 export class AuditService {
+  private readonly refusals = new Semaphore(REFUSAL_CONCURRENCY);
+
   constructor(
     private readonly orm: MikroORM,
     private readonly bus: EventBus,
@@ -134,15 +144,32 @@ export class AuditService {
     this.bus.publish(entries.map((entry) => ({ entry, data: null })));
   }
 
-  /** Audits a refusal for lack of permission (`access.denied`, outcome `denied`). */
+  /**
+   * Audits a refusal for lack of permission (`access.denied`, outcome `denied`) on a connection of its own.
+   * Never call it while a transaction is open: throw `refusal(...)` there, and it is recorded after the rollback.
+   */
   recordDenied(caller: Caller, meta: RequestMeta, reason: string, target: Partial<AuditDraft> = {}): Promise<void> {
-    return this.record(caller, meta, {
-      action: 'access.denied',
-      entityType: target.entityType ?? 'session',
-      entityId: target.entityId ?? null,
-      workflowId: target.workflowId ?? null,
-      outcome: 'denied',
-      context: { reason, ...target.context },
-    });
+    return this.refusals.run(() =>
+      this.record(caller, meta, {
+        action: 'access.denied',
+        entityType: target.entityType ?? 'session',
+        entityId: target.entityId ?? null,
+        workflowId: target.workflowId ?? null,
+        outcome: 'denied',
+        context: { reason, ...target.context },
+      }),
+    );
+  }
+
+  /** The 403 to throw for an audited refusal; `message` is what the caller reads, `reason` what the log keeps. */
+  refusal(caller: Caller, meta: RequestMeta, reason: string, target: Partial<AuditDraft>, message: string) {
+    return new AuditedRefusal(caller, meta, reason, target, message);
+  }
+
+  /** Records a thrown refusal once (the write path and the interceptor may both see it). */
+  async recordRefusal(refusal: AuditedRefusal): Promise<void> {
+    if (refusal.recorded) return;
+    refusal.recorded = true;
+    await this.recordDenied(refusal.caller, refusal.meta, refusal.reason, refusal.target);
   }
 }

@@ -1,0 +1,68 @@
+import { ConfigError, loadConfig, MIN_AUDIT_RETENTION_DAYS } from './config';
+
+const problems = (env: NodeJS.ProcessEnv): string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+};
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      demo: true,
+      dbRole: 'tandem_app',
+      auditRetentionDays: MIN_AUDIT_RETENTION_DAYS,
+      rateLimits: { humanPerMinute: 600, agentPerMinute: 300 },
+      socketMaxBufferedEvents: 2000,
+      schedulerIntervalMs: 1000,
+      migrateOnStart: true,
+    });
+  });
+
+  it('converts numbers and flags', () => {
+    const config = loadConfig({ PORT: '8080', DEMO: '0', RATE_LIMIT_AGENT_PER_MINUTE: '0', TANDEM_DB_ROLE: '' });
+    expect(config).toMatchObject({ port: 8080, demo: false, dbRole: undefined });
+    expect(config.rateLimits.agentPerMinute).toBe(0);
+  });
+
+  it('refuses a port that is not a number, naming the variable and the value', () => {
+    const found = problems({ PORT: 'abc' });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^PORT .*integer.*\(got "abc"\)$/);
+  });
+
+  it('lists every bad variable at once', () => {
+    const found = problems({
+      PORT: '70000',
+      DATABASE_URL: 'mysql://x',
+      REDIS_URL: 'localhost:6379',
+      DEMO: 'yes',
+      AUDIT_RETENTION_DAYS: '30',
+      LOG_LEVEL: 'loud',
+      SOCKET_MAX_BUFFERED_EVENTS: '-1',
+    });
+    for (const name of [
+      'PORT',
+      'DATABASE_URL',
+      'REDIS_URL',
+      'DEMO',
+      'AUDIT_RETENTION_DAYS',
+      'LOG_LEVEL',
+      'SOCKET_MAX_BUFFERED_EVENTS',
+    ]) {
+      expect(found.some((problem) => problem.startsWith(name))).toBe(true);
+    }
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(loadConfig({ PORT: '', REDIS_URL: '' })).toMatchObject({ port: 3000, redisUrl: undefined });
+  });
+});
