@@ -74,7 +74,7 @@ describe('the board, readable and honest', () => {
     expect(text).toContain('Write the launch post');
     expect(text).toContain('AL'); // Ada's initials
     expect(await card.locator('.sr-only >> text=Assigned to Ada Lovelace').count()).toBe(1);
-    expect(await card.locator('.avatar.agent').textContent()).toBe('SC');
+    expect(await card.locator('.avatar.agent').textContent()).toBe('S'); // scribe
     expect(text).toMatch(/Mar 4, 2030/);
     expect(text).toContain('blog');
     expect(text).toContain('launch');
@@ -164,7 +164,7 @@ describe('the board, readable and honest', () => {
     const history = drawer.locator('[data-testid=task-history]');
     await history.locator('text=Ada Lovelace moved it from Pending to In progress').waitFor();
     await history.locator('text=Ada Lovelace renamed it to “Write the launch post (v2)”').waitFor();
-    await history.locator('text=Ada Lovelace commented').waitFor();
+    await history.locator('text=/scribe claimed it until/').waitFor();
     const said = await history.innerText();
     expect(said).not.toMatch(/→|null|rank|"a\d/);
     expect(await visibleIds(a.page)).toBeNull();

@@ -276,6 +276,10 @@ export class RestClient {
   }
 
   // audit (admin)
+  /** Recent work on the boards, for anyone signed in (ip and user agent left out). */
+  recentActivity(query: { limit?: number } = {}): Promise<Page<AuditEntry>> {
+    return this.json('GET', '/api/audit/activity', { query: { ...query } });
+  }
   searchAudit(query?: AuditQuery): Promise<Page<AuditEntry>> {
     return this.json('GET', '/api/audit', { query: { ...query } });
   }

@@ -13,11 +13,11 @@ import { Access, CurrentCaller, Meta } from '../../common/access.decorator';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { AuditExportService } from './audit-export.service';
 import { AuditOversightService } from './audit-oversight.service';
-import { AuditQueryService } from './audit-query.service';
+import { ActivityService, AuditQueryService } from './audit-query.service';
 import { AuditRetentionService } from './audit-retention.service';
 import { AuditVerifyService } from './audit-verify.service';
 import { AuditExportDto, AuditOversightDto, AuditRetentionDto, AuditVerifyDto } from './dto/audit-admin.dto';
-import { AuditFilterDto, AuditQueryDto } from './dto/audit-query.dto';
+import { ActivityQueryDto, AuditFilterDto, AuditQueryDto } from './dto/audit-query.dto';
 
 @ApiTags('audit')
 @Access({ role: 'admin' })
@@ -29,7 +29,15 @@ export class AuditController {
     private readonly exports: AuditExportService,
     private readonly retention: AuditRetentionService,
     private readonly oversightMetrics: AuditOversightService,
+    private readonly activity: ActivityService,
   ) {}
+
+  /** Recent work on the boards for anyone signed in (the dashboard); the full log stays admin-only. */
+  @Access({ role: 'viewer' })
+  @Get('activity')
+  recentActivity(@Query() query: ActivityQueryDto): Promise<Page<AuditEntry>> {
+    return this.activity.recent(query.limit ?? 15);
+  }
 
   @Get()
   search(@Query() query: AuditQueryDto): Promise<Page<AuditEntry>> {

@@ -3,7 +3,7 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { AuditController } from './audit.controller';
 import { AuditExportService } from './audit-export.service';
 import { AuditOversightService } from './audit-oversight.service';
-import { AuditQueryService } from './audit-query.service';
+import { ActivityService, AuditQueryService } from './audit-query.service';
 import { AuditRetentionService } from './audit-retention.service';
 import { AuditVerifyService } from './audit-verify.service';
 import { AuditEntryEntity } from './entities/audit-entry.entity';
@@ -12,7 +12,14 @@ import { AuditEntryEntity } from './entities/audit-entry.entity';
 @Module({
   imports: [MikroOrmModule.forFeature([AuditEntryEntity])],
   controllers: [AuditController],
-  providers: [AuditQueryService, AuditVerifyService, AuditExportService, AuditRetentionService, AuditOversightService],
+  providers: [
+    AuditQueryService,
+    ActivityService,
+    AuditVerifyService,
+    AuditExportService,
+    AuditRetentionService,
+    AuditOversightService,
+  ],
   exports: [AuditQueryService],
 })
 export class AuditModule {}

@@ -1,6 +1,8 @@
 import type { AuditEntry, Workflow } from '@tandem/shared';
 import type { Names } from '@/features/drawer/history-sentences';
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const asText = (value: unknown, fallback = '') =>
   typeof value === 'string' ? value : typeof value === 'number' ? String(value) : fallback;
 
@@ -74,12 +76,18 @@ export function EntityCell({
 export function changeWords(entry: AuditEntry, names: Names): string {
   const show = (field: string, value: unknown): string => {
     if (value === null || value === undefined || value === '') return 'none';
+    if (typeof value === 'string' && UUID.test(value)) return names.agent(value) ?? names.person(value) ?? 'someone';
     if (field === 'agentId') return names.agent(asText(value)) ?? 'an agent';
     if (field === 'assigneeUserId') return names.person(asText(value)) ?? 'a person';
     if (field === 'agentIds' && Array.isArray(value))
       return value.map((id) => names.agent(asText(id)) ?? 'an agent').join(', ') || 'none';
-    if (typeof value === 'string') return `“${value.slice(0, 60)}”`;
-    return JSON.stringify(value).slice(0, 60);
+    const named = (text: string) =>
+      text.replace(
+        new RegExp(UUID.source.slice(1, -1), 'gi'),
+        (id) => names.agent(id) ?? names.person(id) ?? 'someone',
+      );
+    if (typeof value === 'string') return `“${named(value).slice(0, 60)}”`;
+    return named(JSON.stringify(value)).slice(0, 60);
   };
   return Object.entries(entry.changes ?? {})
     .filter(([field]) => !['rank', 'updatedAt', 'version'].includes(field))
