@@ -51,6 +51,8 @@ export interface Cluster {
   url: string;
   nginx: Nginx | null;
   nodes: BackendNode[];
+  /** Bearer token for each node's `/metrics` (METRICS_TOKEN, generated unless given). */
+  metricsToken: string;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 

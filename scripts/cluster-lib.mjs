@@ -1,5 +1,6 @@
 // The local-process form of docker-compose.yml: nginx (Debian's package) in front of N backend nodes, on the
 // machine's PostgreSQL and Redis. Used by `npm run cluster`, `npm run bench` and the fault-injection suite.
+import { randomBytes } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -246,6 +247,8 @@ export function nodeEnvironment({ databaseUrl, redisUrl }) {
     // Only the migrate job migrates: never several nodes at once on boot.
     TANDEM_MIGRATE_ON_START: '0',
     DEMO: '0',
+    // Only the proxy in front (nginx, on this machine or the compose network) may set X-Forwarded-For/Proto.
+    TRUST_PROXY: 'loopback',
   };
 }
 
@@ -266,7 +269,8 @@ export async function startCluster({
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first`);
   if (logDir) mkdirSync(logDir, { recursive: true });
   migrate(databaseUrl);
-  const nodeEnv = { ...nodeEnvironment({ databaseUrl, redisUrl }), ...env };
+  const metricsToken = env.METRICS_TOKEN ?? process.env.METRICS_TOKEN ?? randomBytes(16).toString('hex');
+  const nodeEnv = { ...nodeEnvironment({ databaseUrl, redisUrl }), METRICS_TOKEN: metricsToken, ...env };
   const started = [];
   let edge = null;
   const stopAll = async (signal = 'SIGTERM') => {
@@ -303,6 +307,7 @@ export async function startCluster({
     url: edge?.url ?? started[0].url,
     nginx: edge,
     nodes: started,
+    metricsToken,
     stop: stopAll,
   };
 }

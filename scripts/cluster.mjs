@@ -30,6 +30,7 @@ const cluster = await startCluster({
 console.log(`\nTandem cluster is running at ${cluster.url}`);
 for (const node of cluster.nodes)
   console.log(`  ${node.name}: ${node.url} (pid ${node.pid}, metrics ${node.url}/metrics)`);
+console.log(`  metrics need: Authorization: Bearer ${cluster.metricsToken}`);
 if (!cluster.nginx) console.log('  (nginx is not installed: `apt-get install -y nginx`; the URL above is node-a)');
 console.log(`  database ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}, redis ${redisUrl}\nCtrl-C stops it.\n`);
 

@@ -7,10 +7,13 @@ import cookieParser from 'cookie-parser';
 import { AppModule, type AppOptions } from './app.module';
 import { HttpErrorFilter } from './common/http-error.filter';
 import { createLogger, PinoNestLogger, requestLogger } from './common/logger';
+import { inputGuard } from './common/input-guard';
 import { httpMetrics } from './common/metrics';
 import { requestMeta } from './common/request-meta.middleware';
 import { findFrontendDir, staticFrontend } from './common/static-frontend';
 import { createValidationPipe } from './common/validation.pipe';
+import { securityHeaders } from './common/security-headers';
+import { loadConfig } from './config';
 import { InFlight } from './modules/health/graceful-shutdown';
 import { RealtimeRedis } from './realtime/realtime-redis';
 import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime/realtime.options';
@@ -23,11 +26,17 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
     bodyParser: false,
     logger: log ? new PinoNestLogger(log) : false,
   });
-  app.set('trust proxy', 'loopback');
+  const config = loadConfig();
+  // X-Forwarded-For/Proto are believed only from the proxies named in TRUST_PROXY (none by default): anyone else
+  // could otherwise pick their own address (and dodge the sign-in limit) or claim HTTPS.
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  app.use(securityHeaders(config));
   // First, so that a request still receiving its body counts as in flight (graceful shutdown waits for it).
   app.use(httpMetrics);
   app.use(app.get(InFlight).middleware);
   app.useBodyParser('json', { limit: '1mb' });
+  app.use(inputGuard);
   app.use(cookieParser());
   app.use(requestMeta);
   if (log) app.use(requestLogger(log));

@@ -4,21 +4,29 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { AuthGuard } from './common/auth.guard';
 import { RateLimitModule } from './common/rate-limit';
 import { loadConfig } from './config';
+import { MaintenanceModule } from './database/maintenance.module';
 import { CoreModule } from './core/core.module';
 import { ormConfig } from './mikro-orm.config';
 import { AgentsModule } from './modules/agents/agents.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { LoginLimiterModule } from './modules/auth/login-limiter.service';
 import { CommentsModule } from './modules/comments/comments.module';
 import { HealthModule } from './modules/health/health.module';
+import { InterruptsModule } from './modules/interrupts/interrupts.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { SuggestionsModule } from './modules/suggestions/suggestions.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { UsersModule } from './modules/users/users.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { WorkflowsModule } from './modules/workflows/workflows.module';
 import { RealtimeModule } from './realtime/realtime.module';
 
 export interface AppOptions {
+  /** The runtime login (no owner rights: it may only read and append the audit log). */
   databaseUrl: string;
+  /** The owner/maintenance login, for audit retention; unset: retention runs on `databaseUrl`. */
+  ownerDatabaseUrl?: string;
   /** Fan-out and presence across nodes; without it a single node with in-memory Socket.IO. */
   redisUrl?: string;
 }
@@ -30,19 +38,24 @@ export class AppModule {
       module: AppModule,
       imports: [
         MikroOrmModule.forRoot({
-          ...ormConfig(options.databaseUrl, 10, { role: loadConfig().dbRole, autoLoadEntities: true }),
+          ...ormConfig(options.databaseUrl, 10, { autoLoadEntities: true }),
           autoLoadEntities: true,
           registerRequestContext: false,
         }),
+        MaintenanceModule.forRoot(options.ownerDatabaseUrl),
         CoreModule,
         AuditModule,
         AuthModule,
+        LoginLimiterModule.forRoot({ redisUrl: options.redisUrl }),
         UsersModule,
         AgentsModule,
         WorkflowsModule,
         TasksModule,
         CommentsModule,
         SuggestionsModule,
+        InterruptsModule,
+        WebhooksModule,
+        NotificationsModule,
         RealtimeModule.forRoot({ redisUrl: options.redisUrl }),
         HealthModule.forRoot({ redisUrl: options.redisUrl }),
         RateLimitModule.forRoot({

@@ -28,8 +28,13 @@ describe('loadConfig', () => {
   });
 
   it('converts numbers and flags', () => {
-    const config = loadConfig({ PORT: '8080', DEMO: '0', RATE_LIMIT_AGENT_PER_MINUTE: '0', TANDEM_DB_ROLE: '' });
-    expect(config).toMatchObject({ port: 8080, demo: false, dbRole: undefined });
+    const config = loadConfig({
+      PORT: '8080',
+      DEMO: '0',
+      RATE_LIMIT_AGENT_PER_MINUTE: '0',
+      AUDIT_CHECKPOINT_SECONDS: '0',
+    });
+    expect(config).toMatchObject({ port: 8080, demo: false, auditCheckpointSeconds: 0 });
     expect(config.rateLimits.agentPerMinute).toBe(0);
   });
 

@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsNumber,
   IsOptional,
   IsString,
   Matches,
@@ -19,7 +20,7 @@ import {
 const FLAG = ['0', '1'];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** Variables where an empty value means something (turned off) rather than "unset". */
-const EMPTY_MEANS_OFF = new Set(['TANDEM_DB_ROLE']);
+const EMPTY_MEANS_OFF = new Set<string>();
 
 export const MIN_AUDIT_RETENTION_DAYS = 183;
 
@@ -45,8 +46,16 @@ class Environment {
   TANDEM_REDIS_PREFIX?: string;
   @IsOptional() @IsString() TANDEM_NODE_ID?: string;
   @IsOptional()
-  @Matches(/^[a-z_][a-z0-9_]*$|^$/, { message: 'TANDEM_DB_ROLE must be a plain role name or empty' })
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'MIGRATION_DATABASE_URL must be a postgres:// URL' })
+  MIGRATION_DATABASE_URL?: string;
+  @IsOptional()
+  @Matches(/^[a-z_][a-z0-9_]*$/, { message: 'TANDEM_DB_ROLE must be a plain role name' })
   TANDEM_DB_ROLE?: string;
+  @IsOptional() @Min(0) @IsInt() AUDIT_CHECKPOINT_SECONDS?: number;
+  @IsOptional()
+  @Matches(/-----BEGIN PRIVATE KEY-----/, { message: 'AUDIT_SIGNING_KEY must be a PKCS#8 PEM private key' })
+  AUDIT_SIGNING_KEY?: string;
+  @IsOptional() @IsString() @IsNotEmpty() AUDIT_CHECKPOINT_FILE?: string;
   @IsOptional() @Min(MIN_AUDIT_RETENTION_DAYS) @IsInt() AUDIT_RETENTION_DAYS?: number;
   @IsOptional() @IsIn(FLAG) COOKIE_SECURE?: string;
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: string;
@@ -59,6 +68,36 @@ class Environment {
   @IsOptional() @IsString() TANDEM_MIGRATIONS_DIR?: string;
   @IsOptional() @IsIn(FLAG) TANDEM_SQL_DEBUG?: string;
   @IsOptional() @Matches(/^https?:\/\/\S+$/, { message: 'TANDEM_URL must be an http(s):// URL' }) TANDEM_URL?: string;
+  @IsOptional() @Min(1) @IsInt() LOGIN_MAX_FAILURES_PER_ACCOUNT?: number;
+  @IsOptional() @Min(1) @IsInt() LOGIN_MAX_FAILURES_PER_IP?: number;
+  @IsOptional() @Min(1) @IsInt() LOGIN_WINDOW_SECONDS?: number;
+  @IsOptional() @IsIn(FLAG) REQUIRE_MFA_FOR_ADMINS?: string;
+  @IsOptional()
+  @Matches(/^(https?:\/\/[^\s,]+)?(\s*,\s*https?:\/\/[^\s,]+)*\s*$/, {
+    message: 'CORS_ORIGINS must be a comma list of http(s):// origins',
+  })
+  CORS_ORIGINS?: string;
+  @IsOptional()
+  @Matches(/^(?!\s*true\s*$)[\w.:/, -]*$/, {
+    message: 'TRUST_PROXY must be a hop count or a comma list of proxy addresses, CIDRs or loopback/uniquelocal',
+  })
+  TRUST_PROXY?: string;
+  @IsOptional() @IsString() @IsNotEmpty() METRICS_TOKEN?: string;
+  @IsOptional() @Min(1) @Max(65_535) @IsInt() METRICS_PORT?: number;
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'TANDEM_PUBLIC_URL must be an http(s):// URL' })
+  TANDEM_PUBLIC_URL?: string;
+  @IsOptional() @IsIn(FLAG) WEBHOOK_ALLOW_PRIVATE?: string;
+  @IsOptional() @Min(1) @IsInt() WEBHOOK_RETRY_BASE_MS?: number;
+  @IsOptional() @Min(0.0001) @IsNumber() WEBHOOK_RETRY_MAX_HOURS?: number;
+  @IsOptional() @Min(1) @IsInt() WEBHOOK_MAX_FAILURES?: number;
+  @IsOptional() @Min(1) @IsInt() WEBHOOK_TIMEOUT_MS?: number;
+  @IsOptional() @Min(0) @IsInt() WEBHOOK_POLL_MS?: number;
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+  @IsOptional() @IsString() @IsNotEmpty() SMTP_FROM?: string;
+  @IsOptional() @Min(1) @IsInt() NOTIFY_DIGEST_SECONDS?: number;
 }
 
 /** The names of every variable Tandem reads (for checks that a deployment sets only known ones). */
@@ -85,8 +124,19 @@ export interface TandemConfig {
   redisPrefix: string;
   /** Name of this node in logs and presence. */
   nodeId: string;
-  /** The database role the app runs as (`SET ROLE`); `TANDEM_DB_ROLE=` (empty) turns it off. */
-  dbRole: string | undefined;
+  /**
+   * The owner/maintenance login used by migrations and audit retention (`MIGRATION_DATABASE_URL`). Unset with a
+   * `DATABASE_URL`: both run on `DATABASE_URL`, and the server has whatever rights that login has.
+   */
+  migrationDatabaseUrl: string | undefined;
+  /** The runtime login role that migrations grant the app's rights to (`TANDEM_DB_ROLE`, default `tandem_app`). */
+  dbRole: string;
+  /** Seconds between signed audit checkpoints (`AUDIT_CHECKPOINT_SECONDS`, default 60; 0 turns the timer off). */
+  auditCheckpointSeconds: number;
+  /** The Ed25519 private key (PKCS#8 PEM) that signs checkpoints; unset: generated into the data folder. */
+  auditSigningKey: string | undefined;
+  /** Where each checkpoint is appended as one NDJSON line (point it at write-once storage). */
+  auditCheckpointFile: string;
   /** Audit entries younger than this are never removed (EU AI Act floor: 183 days, also the minimum). */
   auditRetentionDays: number;
   cookieSecure: boolean;
@@ -103,6 +153,44 @@ export interface TandemConfig {
   sqlDebug: boolean;
   /** The server the stand-alone demo agents (`npm run demo`) talk to. */
   demoUrl: string;
+  /** Sign-in brute-force limits: refused attempts per account and per client address within the window. */
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerIp: number;
+  loginWindowSeconds: number;
+  /** Admins must have two-factor on: until they enrol, their session may only enrol. */
+  requireMfaForAdmins: boolean;
+  /** Origins (besides the app's own) whose pages may use the session cookie on sockets. */
+  corsOrigins: string[];
+  /** Express `trust proxy`: which proxies' X-Forwarded-For/Proto are believed. None by default. */
+  trustProxy: boolean | number | string;
+  /** Bearer token that `GET /metrics` requires on the main port. */
+  metricsToken: string | undefined;
+  /** A separate (internal) port that serves `/metrics` without a token. */
+  metricsPort: number | undefined;
+  /** Outgoing email (`smtp://` upgrades with STARTTLS when offered, `smtps://` is TLS from the start); none: no email. */
+  smtpUrl: string | undefined;
+  /** The sender of notification emails. */
+  smtpFrom: string;
+  /** Suggestion notifications are mailed as one digest per user and this many seconds. */
+  notifyDigestSeconds: number;
+  /** Where people reach the app (links in webhook messages); default `http://localhost:<PORT>`. */
+  publicUrl: string;
+  /** Outgoing webhooks (issue 14): see `modules/webhooks`. */
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** `WEBHOOK_ALLOW_PRIVATE=1` lets webhooks target loopback and private addresses (tests, on-premise receivers). */
+  allowPrivate: boolean;
+  /** The first retry waits this long; each next one twice as long (plus up to 25% jitter), capped at an hour. */
+  retryBaseMs: number;
+  /** A delivery is retried for this long after its event; then it fails and the webhook is paused. */
+  retryMaxHours: number;
+  /** This many failed attempts in a row (across deliveries) pause the webhook. */
+  maxFailures: number;
+  timeoutMs: number;
+  /** How often each node looks for due deliveries (commits on the node also wake it); 0 = this node sends none. */
+  pollMs: number;
 }
 
 /** A problem the user can fix before starting Tandem: printed as its message alone, without a stack trace. */
@@ -129,18 +217,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
   const vars = plainToInstance(Environment, raw, { enableImplicitConversion: true, excludeExtraneousValues: false });
   const errors = validateSync(vars, { forbidUnknownValues: false, stopAtFirstError: true });
   if (errors.length) throw new ConfigError(messages(errors, raw));
+  const dataDir = resolve(vars.TANDEM_DATA_DIR ?? '.tandem');
   return {
     port: vars.PORT ?? 3000,
     databaseUrl: vars.DATABASE_URL,
     redisUrl: vars.REDIS_URL,
-    dataDir: resolve(vars.TANDEM_DATA_DIR ?? '.tandem'),
+    dataDir,
     adminEmail: vars.ADMIN_EMAIL,
     adminPassword: vars.ADMIN_PASSWORD,
     demo: vars.DEMO !== '0',
     sessionTtlHours: vars.SESSION_TTL_HOURS ?? 24 * 7,
     redisPrefix: vars.TANDEM_REDIS_PREFIX ?? 'tandem',
     nodeId: vars.TANDEM_NODE_ID ?? `node-${process.pid}`,
-    dbRole: vars.TANDEM_DB_ROLE === undefined ? 'tandem_app' : vars.TANDEM_DB_ROLE || undefined,
+    migrationDatabaseUrl: vars.MIGRATION_DATABASE_URL,
+    dbRole: vars.TANDEM_DB_ROLE ?? 'tandem_app',
+    auditCheckpointSeconds: vars.AUDIT_CHECKPOINT_SECONDS ?? 60,
+    // A PEM in one environment line may carry literal `\n`s.
+    auditSigningKey: vars.AUDIT_SIGNING_KEY?.replace(/\\n/g, '\n'),
+    auditCheckpointFile: resolve(vars.AUDIT_CHECKPOINT_FILE ?? resolve(dataDir, 'audit-checkpoints.ndjson')),
     auditRetentionDays: vars.AUDIT_RETENTION_DAYS ?? MIN_AUDIT_RETENTION_DAYS,
     cookieSecure: vars.COOKIE_SECURE === '1',
     logLevel: vars.LOG_LEVEL ?? 'info',
@@ -155,5 +249,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     migrationsDir: vars.TANDEM_MIGRATIONS_DIR ?? `${process.cwd()}/migrations`,
     sqlDebug: vars.TANDEM_SQL_DEBUG === '1',
     demoUrl: vars.TANDEM_URL ?? `http://localhost:${vars.PORT ?? 3000}`,
+    loginMaxFailuresPerAccount: vars.LOGIN_MAX_FAILURES_PER_ACCOUNT ?? 10,
+    loginMaxFailuresPerIp: vars.LOGIN_MAX_FAILURES_PER_IP ?? 100,
+    loginWindowSeconds: vars.LOGIN_WINDOW_SECONDS ?? 900,
+    requireMfaForAdmins: vars.REQUIRE_MFA_FOR_ADMINS === '1',
+    corsOrigins: (vars.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim().replace(/\/+$/, ''))
+      .filter(Boolean),
+    trustProxy: trustProxy(vars.TRUST_PROXY),
+    metricsToken: vars.METRICS_TOKEN,
+    metricsPort: vars.METRICS_PORT,
+    smtpUrl: vars.SMTP_URL,
+    smtpFrom: vars.SMTP_FROM ?? 'Tandem <tandem@localhost>',
+    notifyDigestSeconds: vars.NOTIFY_DIGEST_SECONDS ?? 300,
+    publicUrl: (vars.TANDEM_PUBLIC_URL ?? `http://localhost:${vars.PORT ?? 3000}`).replace(/\/+$/, ''),
+    webhooks: {
+      allowPrivate: vars.WEBHOOK_ALLOW_PRIVATE === '1',
+      retryBaseMs: vars.WEBHOOK_RETRY_BASE_MS ?? 5000,
+      retryMaxHours: vars.WEBHOOK_RETRY_MAX_HOURS ?? 24,
+      maxFailures: vars.WEBHOOK_MAX_FAILURES ?? 50,
+      timeoutMs: vars.WEBHOOK_TIMEOUT_MS ?? 5000,
+      pollMs: vars.WEBHOOK_POLL_MS ?? 1000,
+    },
   };
+}
+
+/**
+ * `TRUST_PROXY`: unset, empty or `0` trusts no proxy (the client address is the socket's); a hop count; or a comma
+ * list of addresses, CIDRs or Express's names (`loopback`, `uniquelocal`). `true` (anyone) is refused above.
+ */
+function trustProxy(value: string | undefined): boolean | number | string {
+  const text = value?.trim();
+  if (!text || text === '0' || text === 'false') return false;
+  return /^\d+$/.test(text) ? Number(text) : text;
 }

@@ -4,8 +4,10 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { createApp } from './app.factory';
 import { startDemo } from './demo/demo-agents';
 import { loadConfig, StartupError } from './config';
+import { databaseLogins } from './database/credentials';
 import { runMigrations } from './database/migrate';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres';
+import { assertAdminPassword } from './modules/auth/password-policy';
 import { gracefulShutdown } from './modules/health/graceful-shutdown';
 import { seedAdmin } from './seed-admin';
 
@@ -16,19 +18,31 @@ import { seedAdmin } from './seed-admin';
 async function main() {
   const logger = new Logger('Tandem');
   const config = loadConfig();
+  // Before anything starts: a weak ADMIN_PASSWORD is a configuration error, named as such.
+  assertAdminPassword(config.adminPassword);
   let embedded: EmbeddedDatabase | undefined;
   if (!config.databaseUrl) {
     logger.log(`No DATABASE_URL: starting the embedded PostgreSQL in ${config.dataDir}`);
-    embedded = await startEmbeddedPostgres(config.dataDir);
+    embedded = await startEmbeddedPostgres(config.dataDir, { runtimeRole: config.dbRole });
   }
-  const databaseUrl = config.databaseUrl ?? embedded!.url;
   try {
+    const logins = databaseLogins(config, embedded);
+    if (logins.shared) {
+      logger.warn(
+        'MIGRATION_DATABASE_URL is unset: migrations, retention and the server share DATABASE_URL. The audit log is ' +
+          'protected from the server only if that login has no owner rights (see README, "Database logins").',
+      );
+    }
     // In a cluster the one-shot migrate job migrates (TANDEM_MIGRATE_ON_START=0), never several nodes at once.
     if (config.migrateOnStart) {
-      const applied = await runMigrations(databaseUrl);
+      const applied = await runMigrations(logins.ownerUrl);
       if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
     }
-    const app = await createApp({ databaseUrl, redisUrl: config.redisUrl });
+    const app = await createApp({
+      databaseUrl: logins.runtimeUrl,
+      ownerDatabaseUrl: logins.shared ? undefined : logins.ownerUrl,
+      redisUrl: config.redisUrl,
+    });
     // Two nodes starting together may both find no user: the loser of that race leaves the admin to the winner.
     const admin = await seedAdmin(app, config).catch((error: unknown) => {
       if (error instanceof UniqueConstraintViolationException) return null;

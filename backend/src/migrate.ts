@@ -1,14 +1,20 @@
 import 'reflect-metadata';
 import { loadConfig, StartupError } from './config';
+import { databaseLogins } from './database/credentials';
 import { runMigrations } from './database/migrate';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 
-/** `npm run migrate`: applies pending migrations to DATABASE_URL (or the embedded database) and exits. */
+/**
+ * `npm run migrate`: applies pending migrations as the owner (MIGRATION_DATABASE_URL, else DATABASE_URL, or the
+ * embedded database's owner login) and exits.
+ */
 async function main() {
   const config = loadConfig();
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres(config.dataDir, { runtimeRole: config.dbRole });
   try {
-    const applied = await runMigrations(config.databaseUrl ?? embedded!.url);
+    const applied = await runMigrations(databaseLogins(config, embedded).ownerUrl);
     console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
   } finally {
     await embedded?.stop();

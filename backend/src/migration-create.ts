@@ -7,13 +7,16 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from './config';
+import { databaseLogins } from './database/credentials';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { ormConfig } from './mikro-orm.config';
 
 async function main() {
   const config = loadConfig();
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir);
-  const orm = await MikroORM.init(ormConfig(config.databaseUrl ?? embedded!.url));
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres(config.dataDir, { runtimeRole: config.dbRole });
+  const orm = await MikroORM.init(ormConfig(databaseLogins(config, embedded).ownerUrl));
   try {
     await orm.migrator.up();
     const name = process.argv[2];

@@ -4,11 +4,15 @@ import { Migrator } from '@mikro-orm/migrations';
 import { migrationsList } from '../../migrations';
 import { AgentEntity } from './modules/agents/entities/agent.entity';
 import { AuditEntryEntity } from './modules/audit/entities/audit-entry.entity';
+import { MfaChallengeEntity } from './modules/auth/entities/mfa-challenge.entity';
 import { SessionEntity } from './modules/auth/entities/session.entity';
 import { CommentEntity } from './modules/comments/entities/comment.entity';
+import { NotificationPreferencesEntity } from './modules/notifications/entities/notification-preferences.entity';
+import { NotificationEntity } from './modules/notifications/entities/notification.entity';
 import { SuggestionEntity } from './modules/suggestions/entities/suggestion.entity';
 import { TaskEntity } from './modules/tasks/entities/task.entity';
 import { UserEntity } from './modules/users/entities/user.entity';
+import { WebhookEntity } from './modules/webhooks/entities/webhook.entity';
 import { WorkflowAgentEntity } from './modules/workflows/entities/workflow-agent.entity';
 import { WorkflowEntity } from './modules/workflows/entities/workflow.entity';
 import { loadConfig } from './config';
@@ -20,6 +24,7 @@ import { loadConfig } from './config';
 export const entities = [
   UserEntity,
   SessionEntity,
+  MfaChallengeEntity,
   AgentEntity,
   WorkflowEntity,
   WorkflowAgentEntity,
@@ -27,28 +32,20 @@ export const entities = [
   SuggestionEntity,
   CommentEntity,
   AuditEntryEntity,
+  NotificationEntity,
+  NotificationPreferencesEntity,
+  WebhookEntity,
 ];
 
 /**
- * `role`: the database role the app's transactions run as (`SET ROLE` on every new pooled connection), so the
- * app has only the privileges the audit migration gives `tandem_app` (no UPDATE/DELETE/TRUNCATE on audit_log).
- * Migrations run without it, as the connecting owner.
+ * One connection setting for the server and for migrations: which login it is (runtime or owner) is in the URL
+ * (see `database/credentials.ts`). The server never switches roles in a session.
  * `autoLoadEntities`: the entities come from the modules' `forFeature` (the app), not from the list above.
  */
-export function ormConfig(
-  clientUrl: string,
-  poolMax = 10,
-  options: { role?: string; autoLoadEntities?: boolean } = {},
-) {
-  const { role, autoLoadEntities = false } = options;
+export function ormConfig(clientUrl: string, poolMax = 10, options: { autoLoadEntities?: boolean } = {}) {
+  const { autoLoadEntities = false } = options;
   return defineConfig({
     clientUrl,
-    onCreateConnection: role
-      ? async (connection: unknown) => {
-          const raw = connection as { executeQuery(query: { sql: string; parameters: unknown[] }): Promise<unknown> };
-          await raw.executeQuery({ sql: `set role "${role.replace(/"/g, '""')}"`, parameters: [] });
-        }
-      : undefined,
     entities: autoLoadEntities ? [] : entities,
     metadataProvider: ReflectMetadataProvider,
     extensions: [Migrator],

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { NO_REQUEST, SYSTEM } from './common/caller';
+import { assertAdminPassword } from './modules/auth/password-policy';
 import { UserEntity } from './modules/users/entities/user.entity';
 import { UsersService } from './modules/users/users.service';
 
@@ -13,6 +14,7 @@ export async function seedAdmin(
   app: INestApplication,
   env: { adminEmail?: string; adminPassword?: string },
 ): Promise<{ email: string; password: string; generated: boolean } | null> {
+  assertAdminPassword(env.adminPassword);
   const users = await app.get(MikroORM).em.fork().count(UserEntity, {});
   if (users > 0) return null;
   const email = env.adminEmail ?? 'admin@tandem.local';

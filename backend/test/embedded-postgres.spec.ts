@@ -39,7 +39,15 @@ describe('embedded PostgreSQL in a folder private to root', () => {
     const options = { binDir, sharedRoot, log: (line: string) => messages.push(line) };
 
     const first = await startEmbeddedPostgres(dataDir, options);
-    const client = new pg.Client({ connectionString: first.url });
+    // Two logins (issue 11): the owner makes tables; the runtime login the server uses may not.
+    const runtime = new pg.Client({ connectionString: first.url });
+    await runtime.connect();
+    await expect(runtime.query('create table kept (note text)')).rejects.toThrow(/permission denied/);
+    expect((await runtime.query<{ user: string }>('select current_user as user')).rows).toEqual([
+      { user: 'tandem_app' },
+    ]);
+    await runtime.end();
+    const client = new pg.Client({ connectionString: first.ownerUrl });
     await client.connect();
     await client.query('create table kept (note text)');
     await client.query(`insert into kept values ('survives a restart')`);
@@ -47,13 +55,20 @@ describe('embedded PostgreSQL in a folder private to root', () => {
     await first.stop();
 
     const second = await startEmbeddedPostgres(dataDir, options);
-    const again = new pg.Client({ connectionString: second.url });
+    const again = new pg.Client({ connectionString: second.ownerUrl });
     await again.connect();
     const { rows } = await again.query<{ note: string }>('select note from kept');
-    const { rows: who } = await again.query<{ runs_as: string }>(
+    await again.end();
+    // Only a superuser may read data_directory: the cluster's own superuser, which Tandem uses only at start.
+    const superuserUrl = new URL(second.ownerUrl);
+    superuserUrl.username = 'tandem';
+    superuserUrl.password = 'tandem';
+    const superuser = new pg.Client({ connectionString: superuserUrl.toString() });
+    await superuser.connect();
+    const { rows: who } = await superuser.query<{ runs_as: string }>(
       `select pg_catalog.current_setting('data_directory') as runs_as`,
     );
-    await again.end();
+    await superuser.end();
     await second.stop();
 
     expect(rows).toEqual([{ note: 'survives a restart' }]);

@@ -354,7 +354,9 @@ describe('fault injection (real processes)', () => {
 
   /** The node's own figures from its Prometheus endpoint. */
   const metric = async (base: string, name: string) => {
-    const text = await (await fetch(`${base}/metrics`)).text();
+    const text = await (
+      await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${cluster.metricsToken}` } })
+    ).text();
     const line = text.split('\n').find((row) => row.startsWith(`${name} `));
     return line ? Number(line.split(' ')[1]) : 0;
   };

@@ -5,16 +5,21 @@ import { gracefulShutdown } from '../src/modules/health/graceful-shutdown';
 import { connected, rawSocket, touchWorkflow, waitFor } from './support/nodes';
 import { ADMIN, bearer, createTestDatabase, startTestApp, type TestApp } from './support/test-app';
 
+const METRICS_TOKEN = 'health-spec-metrics-token';
+
 describe('health, readiness and metrics', () => {
+  const saved = { ...process.env };
   let redis: RedisServer;
   let t: TestApp;
 
   beforeAll(async () => {
+    process.env.METRICS_TOKEN = METRICS_TOKEN;
     redis = await startRedisServer();
     t = await startTestApp({ redisUrl: redis.url });
   });
 
   afterAll(async () => {
+    process.env = saved;
     await t?.close();
     await redis?.stop();
   });
@@ -61,9 +66,11 @@ describe('health, readiness and metrics', () => {
       expect(ack).toMatchObject({ ok: true, replayed: 1 });
       await waitFor('the workflow event to be emitted', async () => {
         await touchWorkflow(t, workflow.id);
-        return /tandem_events_emitted_total\{type="workflow.updated"\} [1-9]/.test((await t.http.get('/metrics')).text);
+        return /tandem_events_emitted_total\{type="workflow.updated"\} [1-9]/.test(
+          (await t.http.get('/metrics').set(bearer(METRICS_TOKEN))).text,
+        );
       });
-      const text = (await t.http.get('/metrics').expect(200)).text;
+      const text = (await t.http.get('/metrics').set(bearer(METRICS_TOKEN)).expect(200)).text;
       expect(text).toMatch(/tandem_socket_connections [1-9]/);
       expect(text).toMatch(/tandem_replays_served_total\{outcome="replayed"\} [1-9]/);
       expect(text).toMatch(/tandem_replayed_events_total [1-9]/);
@@ -76,7 +83,7 @@ describe('health, readiness and metrics', () => {
     await t.http.get('/api/auth/me').set(bearer(t.adminToken)).expect(200);
     const missing = '0190f2a0-0000-7000-8000-000000000001';
     await t.http.get(`/api/agents/${missing}`).set(bearer(t.adminToken)).expect(404);
-    const response = await t.http.get('/metrics').expect(200);
+    const response = await t.http.get('/metrics').set(bearer(METRICS_TOKEN)).expect(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     const text = response.text;
     expect(text).toMatch(

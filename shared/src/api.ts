@@ -1,14 +1,60 @@
 /** Request and response shapes of the REST API (DESIGN 9). Backend DTO classes implement these. */
-import type { Agent, User, WipLimit, WorkflowPolicy } from './entities.js';
+import type { Agent, Reviewers, User, WipLimit, WorkflowPolicy } from './entities.js';
 import type { Decision, Role, SuggestionKind, TaskPriority, TaskStatus, WorkflowStatus } from './vocabulary.js';
 
 export interface LoginRequest {
   email: string;
   password: string;
 }
+/** A session: the answer of a password login without two-factor, and of `POST /api/auth/mfa`. */
 export interface LoginResponse {
   token: string;
   user: User;
+  /** With `REQUIRE_MFA_FOR_ADMINS=1`, an admin without two-factor: this session may only enrol (and log out). */
+  mfaEnrollmentRequired?: boolean;
+}
+/** The password was right and the account has two-factor on: finish with `POST /api/auth/mfa`. */
+export interface MfaChallengeResponse {
+  mfaRequired: true;
+  challenge: string;
+}
+export type LoginResult = LoginResponse | MfaChallengeResponse;
+export interface MfaLoginRequest {
+  challenge: string;
+  /** A 6-digit TOTP code or a one-time recovery code. */
+  code: string;
+}
+export interface ChangePasswordRequest {
+  current: string;
+  next: string;
+}
+export interface MfaSetupResponse {
+  /** Base32 secret, for authenticator apps that cannot scan. */
+  secret: string;
+  otpauthUrl: string;
+  /** The otpauth URL as a QR code (`data:image/png;base64,...`). */
+  qrCode: string;
+}
+export interface MfaEnableRequest {
+  code: string;
+}
+export interface MfaEnableResponse {
+  /** Shown once: each signs in once in place of a TOTP code. */
+  recoveryCodes: string[];
+}
+/** Removing two-factor needs the password or a current code (TOTP or recovery). */
+export interface MfaDisableRequest {
+  password?: string;
+  code?: string;
+}
+export interface SessionInfo {
+  id: string;
+  createdAt: string;
+  expiresAt: string;
+  ip: string | null;
+  userAgent: string | null;
+  /** The session making this request. */
+  current: boolean;
 }
 
 export type Principal = { type: 'human'; user: User } | { type: 'agent'; agent: Agent };
@@ -125,10 +171,14 @@ export interface CreateSuggestionRequest {
   taskId?: string | null;
   workflowId?: string;
   kind: SuggestionKind;
-  action: string;
+  /** Required, except for a `question` (it defaults to the question). */
+  action?: string;
   reasoning?: string;
   payload?: Record<string, unknown>;
-  confidence: number;
+  /** Required, except for a `question`. */
+  confidence?: number;
+  /** Route it to these reviewers instead of the workflow policy's. */
+  reviewers?: Reviewers;
 }
 export interface ReviseSuggestionRequest {
   action?: string;
@@ -138,9 +188,12 @@ export interface ReviseSuggestionRequest {
 }
 export interface DecideSuggestionRequest {
   decision: Decision;
-  revision: number;
+  /** The revision the approver saw; optional for `question` and `interrupt` (they have only one). */
+  revision?: number;
   note?: string;
   payload?: Record<string, unknown>;
+  /** The text answer of a `respond` decision. */
+  response?: string;
 }
 
 export interface CreateCommentRequest {

@@ -2,8 +2,8 @@
  * The audit hash chain (DESIGN 6): one implementation for the backend (append, verify) and the offline CLI.
  * Uses node:crypto, so it is a separate entry point (`@tandem/shared/audit-chain`), not part of the browser index.
  */
-import { createHash } from 'node:crypto';
-import type { AuditExportManifest, AuditExportFilter } from './audit.js';
+import { createHash, verify, type KeyObject } from 'node:crypto';
+import type { AuditCheckpoint, AuditCheckpointHead, AuditExportManifest, AuditExportFilter } from './audit.js';
 import type { AuditEntry } from './entities.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -92,4 +92,23 @@ export function manifestMismatches(manifest: AuditExportManifest, seen: ChainVer
   return (Object.keys(actual) as Array<keyof typeof actual>)
     .filter((key) => manifest[key] !== actual[key])
     .map((key) => `manifest ${key} is ${String(manifest[key])} but the file has ${String(actual[key])}`);
+}
+
+/** The exact text a checkpoint's signature covers: `{"seq":…,"hash":"…","at":"…"}`, keys in that order. */
+export function checkpointMessage(head: AuditCheckpointHead): string {
+  return JSON.stringify({ seq: head.seq, hash: head.hash, at: head.at });
+}
+
+/** True when `signature` is a valid Ed25519 signature of the checkpoint by `publicKey` (SPKI PEM or key). */
+export function checkpointSignatureValid(checkpoint: AuditCheckpoint, publicKey: string | KeyObject): boolean {
+  try {
+    return verify(
+      null,
+      Buffer.from(checkpointMessage(checkpoint)),
+      publicKey,
+      Buffer.from(checkpoint.signature, 'base64'),
+    );
+  } catch {
+    return false;
+  }
 }

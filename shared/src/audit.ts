@@ -22,13 +22,43 @@ export interface AuditExportFilter extends AuditFilter {
   toSeq?: string;
 }
 
+/**
+ * Why verification failed: `truncated` when an entry that was issued (below the highest seq ever issued or a
+ * signed checkpoint) is missing; `mismatch` when an entry differs from its hash, its predecessor's hash or a
+ * signed checkpoint.
+ */
+export type AuditVerifyReason = 'truncated' | 'mismatch';
+
 /** `GET /api/audit/verify?from=&to=` (seqs). */
 export interface AuditVerifyResult {
   ok: boolean;
   checked: number;
   firstBrokenSeq?: number;
-  /** Why the chain breaks at `firstBrokenSeq`. */
-  reason?: string;
+  reason?: AuditVerifyReason;
+  /** What exactly breaks at `firstBrokenSeq`, for a person. */
+  detail?: string;
+}
+
+/** What a checkpoint signs: the audit head at a moment. */
+export interface AuditCheckpointHead {
+  seq: number;
+  hash: string;
+  at: string;
+}
+
+/**
+ * A signed checkpoint (`GET /api/audit/checkpoints`, one line each in the checkpoint file, the `audit.checkpoint`
+ * ephemeral event): `signature` is the base64 Ed25519 signature of the JSON text `{"seq":…,"hash":"…","at":"…"}`.
+ */
+export interface AuditCheckpoint extends AuditCheckpointHead {
+  signature: string;
+}
+
+/** `GET /api/audit/public-key`: the key that verifies checkpoints. */
+export interface AuditPublicKey {
+  algorithm: 'ed25519';
+  /** SPKI, PEM. */
+  publicKey: string;
 }
 
 /** The last line of an NDJSON export (`{manifest}`), and `GET /api/audit/export/manifest` for a CSV export. */

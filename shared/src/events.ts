@@ -1,6 +1,8 @@
 /** The Socket.IO protocol (DESIGN 5): envelopes, acks, ephemeral presence events, and the typed event maps. */
+import type { AuditCheckpoint } from './audit.js';
 import type { Channel } from './channels.js';
 import type { Actor } from './entities.js';
+import type { Notification } from './notifications.js';
 import type { ActorType, AgentStatus, AuditAction } from './vocabulary.js';
 
 /** A committed change on one channel. `seq` is the audit seq; `prev` the seq of the channel's previous event. */
@@ -78,7 +80,8 @@ export interface AccessRevoked {
 export type EphemeralEvent =
   | { channel: Channel; type: 'presence.changed'; at: string; data: PresenceChanged }
   | { channel: 'agents'; type: 'agent.status'; at: string; data: AgentStatusChanged }
-  | { channel: Channel; type: 'access.revoked'; at: string; data: AccessRevoked };
+  | { channel: Channel; type: 'access.revoked'; at: string; data: AccessRevoked }
+  | { channel: 'audit'; type: 'audit.checkpoint'; at: string; data: AuditCheckpoint };
 export type EphemeralType = EphemeralEvent['type'];
 
 /** What an agent may report about itself over the socket. */
@@ -89,6 +92,8 @@ export interface StatusRequest {
 export interface ServerToClientEvents {
   event: (envelope: EventEnvelope) => void;
   ephemeral: (event: EphemeralEvent) => void;
+  /** A new notification for the signed-in user, on every socket of that user (never a channel others can join). */
+  notification: (notification: Notification) => void;
 }
 
 export interface ClientToServerEvents {

@@ -9,3 +9,6 @@ export * from './client/rest-client.js';
 export * from './client/tandem-client.js';
 export * from './client/suggest.js';
 export * from './audit.js';
+export * from './interrupts.js';
+export * from './webhooks.js';
+export * from './notifications.js';

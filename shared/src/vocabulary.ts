@@ -22,13 +22,35 @@ export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 export const AGENT_STATUSES = ['online', 'busy', 'idle', 'offline'] as const;
 export type AgentStatus = (typeof AGENT_STATUSES)[number];
 
-export const SUGGESTION_KINDS = ['task.update', 'task.move', 'task.create', 'comment', 'custom'] as const;
+/**
+ * `interrupt`: a LangGraph HumanInterrupt (payload) posted through `POST /api/interrupts`; `question`: an agent asks,
+ * a human answers in text. Neither changes anything in Tandem: the agent acts on the answer.
+ */
+export const SUGGESTION_KINDS = [
+  'task.update',
+  'task.move',
+  'task.create',
+  'comment',
+  'custom',
+  'interrupt',
+  'question',
+] as const;
 export type SuggestionKind = (typeof SUGGESTION_KINDS)[number];
 
-export const SUGGESTION_STATUSES = ['pending', 'approved', 'rejected', 'expired', 'withdrawn'] as const;
+/** `answered`: a human responded in text (question, interrupt); `ignored`: a human dismissed an interrupt. */
+export const SUGGESTION_STATUSES = [
+  'pending',
+  'approved',
+  'rejected',
+  'expired',
+  'withdrawn',
+  'answered',
+  'ignored',
+] as const;
 export type SuggestionStatus = (typeof SUGGESTION_STATUSES)[number];
 
-export const DECISIONS = ['approve', 'reject', 'request_changes'] as const;
+/** `respond` (with `response` text) and `ignore` are for the kinds that allow them (question, interrupt). */
+export const DECISIONS = ['approve', 'reject', 'request_changes', 'respond', 'ignore'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
 export const ACTOR_TYPES = ['human', 'agent', 'system'] as const;
@@ -61,12 +83,16 @@ export const AUDIT_ACTIONS = [
   'suggestion.expired',
   'suggestion.escalated',
   'suggestion.withdrawn',
+  'suggestion.answered',
+  'suggestion.ignored',
   'comment.added',
   'comment.edited',
   'comment.deleted',
   'user.created',
   'user.updated',
   'user.disabled',
+  /** A person changed their own notification preferences (e.g. email on/off). */
+  'user.preferences_updated',
   'agent.registered',
   'agent.updated',
   'agent.key_rotated',
@@ -74,12 +100,36 @@ export const AUDIT_ACTIONS = [
   'auth.login',
   'auth.login_failed',
   'auth.logout',
+  /** Self-service password change (the other sessions of that user end with it). */
+  'auth.password_changed',
+  /** Two-factor sign-in switched on (after a confirmed code) or off; a one-time recovery code was spent. */
+  'auth.mfa_enabled',
+  'auth.mfa_disabled',
+  'auth.mfa_recovery_used',
+  /** A user ended some of their own sessions (one, or all but the current one); context lists them. */
+  'auth.sessions_revoked',
   'access.denied',
   'audit.exported',
   /** Retention removed entries older than the floor (after archiving them); context holds the anchor. */
   'audit.purged',
+  'webhook.created',
+  'webhook.updated',
+  'webhook.deleted',
+  /** The system paused a webhook after a run of failed deliveries. */
+  'webhook.paused',
+  'webhook.redelivered',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const ENTITY_TYPES = ['workflow', 'task', 'suggestion', 'comment', 'user', 'agent', 'session', 'audit'] as const;
+export const ENTITY_TYPES = [
+  'workflow',
+  'task',
+  'suggestion',
+  'comment',
+  'user',
+  'agent',
+  'session',
+  'audit',
+  'webhook',
+] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];

@@ -12,10 +12,13 @@ export interface AccessRule {
 
 export const ACCESS_KEY = 'tandem:access';
 export const PUBLIC_KEY = 'tandem:public';
+export const ENROLLMENT_KEY = 'tandem:mfa-enrollment';
 
 /** Declares who may call a route. Every non-public route has one; the guard refuses the rest. */
 export const Access = (rule: AccessRule) => SetMetadata(ACCESS_KEY, rule);
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+/** A route an admin who must enrol in two-factor (`REQUIRE_MFA_FOR_ADMINS`) may call before enrolling. */
+export const AllowDuringMfaEnrollment = () => SetMetadata(ENROLLMENT_KEY, true);
 
 export interface TandemRequest extends Request {
   caller?: Caller;

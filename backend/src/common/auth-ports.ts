@@ -5,8 +5,11 @@ import type { Caller, RequestMeta } from './caller';
  * module provides `CALLER_RESOLVER`, the core provides `REFUSAL_RECORDER`.
  */
 export interface CallerResolver {
-  /** The caller a session token or API key belongs to, or null. */
-  resolve(token: string): Promise<Caller | null>;
+  /**
+   * The caller a session token or API key belongs to, or null. An admin session that may only enrol in two-factor
+   * (`REQUIRE_MFA_FOR_ADMINS`) resolves only with `allowEnrollment` (REST; the guard then limits its routes).
+   */
+  resolve(token: string, options?: { allowEnrollment?: boolean }): Promise<Caller | null>;
 }
 
 export interface RefusalRecorder {

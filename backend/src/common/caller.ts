@@ -3,7 +3,15 @@ import { roleAtLeast } from '@tandem/shared';
 
 /** Who is making a request: a signed-in human, an agent with an API key, or the system itself. */
 export type Caller =
-  | { type: 'human'; id: string; name: string; role: Role; sessionId: string | null }
+  | {
+      type: 'human';
+      id: string;
+      name: string;
+      role: Role;
+      sessionId: string | null;
+      /** `REQUIRE_MFA_FOR_ADMINS`: an admin without two-factor, whose session may only enrol. */
+      mfaEnrollmentRequired?: boolean;
+    }
   /** `keyHash`: which of the agent's keys (sha256) was used, so that a rotation ends what the old key opened. */
   | { type: 'agent'; id: string; name: string; keyHash?: string }
   | { type: 'system'; id: null; name: string; onBehalfOf?: string };

@@ -26,6 +26,13 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
   429: ErrorCode.RateLimited,
 };
 
+/** PostgreSQL class 22 "data exception": out-of-range numbers and dates, bad encodings, malformed text. */
+function isDataException(error: unknown): boolean {
+  const state =
+    (error as { sqlState?: string; code?: string } | null)?.sqlState ?? (error as { code?: string } | null)?.code;
+  return typeof state === 'string' && /^22[0-9A-Z]{3}$/.test(state);
+}
+
 /** Connection-level failures: the database went away mid-request. The client may retry. */
 function isUnavailable(error: unknown): boolean {
   const code = (error as { code?: string } | null)?.code;
@@ -50,7 +57,10 @@ export function toErrorBody(exception: unknown): ErrorBody {
     ...extra,
   });
   if (exception instanceof AppError) {
-    return body(exception.status, exception.code, exception.message, exception.extra);
+    // Headers go on the response (see the filter below), not into the body.
+    const extra = { ...exception.extra };
+    delete extra.headers;
+    return body(exception.status, exception.code, exception.message, extra);
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
@@ -72,6 +82,10 @@ export function toErrorBody(exception: unknown): ErrorBody {
   if (exception instanceof UniqueConstraintViolationException) {
     return body(409, ErrorCode.Conflict, 'A row with the same unique value already exists');
   }
+  if (isDataException(exception)) {
+    // A value the database cannot hold slipped past validation: still the client's input, so 400 (not 500).
+    return body(400, ErrorCode.BadRequest, 'A value in the request cannot be stored (out of range or malformed)');
+  }
   if (isUnavailable(exception)) {
     return body(503, ErrorCode.Unavailable, 'The database is unavailable; retry shortly');
   }
@@ -90,6 +104,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (response.headersSent) {
       response.end();
       return;
+    }
+    if (exception instanceof AppError) {
+      for (const [name, value] of Object.entries(exception.extra.headers ?? {})) response.setHeader(name, value);
     }
     response.status(body.statusCode).json(body);
   }

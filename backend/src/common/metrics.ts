@@ -91,3 +91,11 @@ export function httpMetrics(req: Request, res: Response, next: NextFunction): vo
   });
   next();
 }
+
+/** Sign-in attempts refused with 429 by the brute-force limit (only the first per window is audited). */
+export const loginThrottled = new Counter({
+  name: 'tandem_login_refused_total',
+  help: 'Sign-in attempts refused by the brute-force limit, by what tripped it (account or address)',
+  labelNames: ['scope'] as const,
+  registers: [metricsRegistry],
+});

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import type { Page } from '@tandem/shared';
 
 /** `?limit=&cursor=`: lists page by id (UUIDv7 ids sort by creation time). */
@@ -11,9 +11,10 @@ export class PageQueryDto {
   @Max(500)
   limit?: number;
 
+  /** The id of the last item of the previous page: a UUID (anything else was a database error, a 500). */
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @Matches(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { message: 'cursor must be a UUID' })
   cursor?: string;
 }
 

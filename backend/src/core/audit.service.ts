@@ -7,7 +7,7 @@ import { EventBus } from './event-bus';
 import { actorOf, type Caller, type RequestMeta } from '../common/caller';
 import { Semaphore } from './semaphore';
 import { AuditedRefusal } from './refusal';
-import { GENESIS_HASH, hashEntry } from './audit-hash';
+import { hashEntry } from './audit-hash';
 
 /** What a service says about its change; the audit service adds seq, time, actor, request and hashes. */
 export interface AuditDraft {
@@ -24,6 +24,13 @@ export interface AuditDraft {
   actor?: Caller;
   onBehalfOf?: string | null;
 }
+
+/**
+ * Runs inside the appending transaction, after the entries are inserted: what must commit (or roll back) with
+ * the change, e.g. notifications or the webhook delivery queue. Registered by the module that owns it; audit
+ * knows none of them.
+ */
+export type AppendHook = (em: EntityManager, entries: AuditEntry[]) => Promise<void>;
 
 /** Serializes appends across all nodes so that seq order is commit order and the chain never forks. */
 const AUDIT_APPEND_LOCK = 748_102_331;
@@ -83,12 +90,18 @@ const plain = <T>(value: T): T => (value === undefined ? (null as T) : (JSON.par
 
 @Injectable()
 export class AuditService {
+  private readonly appendHooks: AppendHook[] = [];
   private readonly refusals = new Semaphore(REFUSAL_CONCURRENCY);
 
   constructor(
     private readonly orm: MikroORM,
     private readonly bus: EventBus,
   ) {}
+
+  onAppend(hook: AppendHook): () => void {
+    this.appendHooks.push(hook);
+    return () => this.appendHooks.splice(this.appendHooks.indexOf(hook), 1);
+  }
 
   /**
    * Appends entries inside the caller's transaction. Call it last, just before commit: the advisory lock it
@@ -97,11 +110,10 @@ export class AuditService {
   async append(em: EntityManager, caller: Caller, meta: RequestMeta, drafts: AuditDraft[]): Promise<AuditEntry[]> {
     if (drafts.length === 0) return [];
     await em.execute('select pg_advisory_xact_lock(?)', [AUDIT_APPEND_LOCK]);
-    const [head] = await em.execute<{ seq: string; hash: string }[]>(
-      'select seq, hash from audit_log order by seq desc limit 1',
-    );
-    let seq = head ? Number(head.seq) : 0;
-    let prevHash = head?.hash ?? GENESIS_HASH;
+    // The highest seq ever issued, not the newest row: entries deleted from the top leave a gap, never a reused seq.
+    const [head] = await em.execute<{ seq: string; hash: string }[]>('select seq, hash from audit_head');
+    let seq = Number(head.seq);
+    let prevHash = head.hash;
     const at = new Date().toISOString();
     const entries: AuditEntry[] = [];
     for (const draft of drafts) {
@@ -135,6 +147,7 @@ export class AuditService {
       `insert into audit_log (${AUDIT_COLUMNS.join(', ')}) values ${entries.map(() => row).join(', ')}`,
       params,
     );
+    for (const hook of this.appendHooks) await hook(em, entries);
     return entries;
   }
 

@@ -34,18 +34,29 @@ export class WritePath {
    * An `AuditedRefusal` thrown by `work` is recorded after the rollback, when this transaction's connection and
    * row locks are released.
    */
-  async run<T>(caller: Caller, meta: RequestMeta, work: (tx: WriteTx) => Promise<T>): Promise<T> {
+  /** `options.orm`: another login's connection (audit retention runs as the owner); the same rule applies. */
+  async run<T>(
+    caller: Caller,
+    meta: RequestMeta,
+    work: (tx: WriteTx) => Promise<T>,
+    options: { orm?: MikroORM } = {},
+  ): Promise<T> {
     try {
-      return await this.transact(caller, meta, work);
+      return await this.transact(caller, meta, work, options);
     } catch (error) {
       if (error instanceof AuditedRefusal) await this.audit.recordRefusal(error);
       throw error;
     }
   }
 
-  private async transact<T>(caller: Caller, meta: RequestMeta, work: (tx: WriteTx) => Promise<T>): Promise<T> {
+  private async transact<T>(
+    caller: Caller,
+    meta: RequestMeta,
+    work: (tx: WriteTx) => Promise<T>,
+    options: { orm?: MikroORM },
+  ): Promise<T> {
     const drafts: Array<AuditDraft | (() => AuditDraft)> = [];
-    const { result, committed } = await this.orm.em.fork().transactional(async (em) => {
+    const { result, committed } = await (options.orm ?? this.orm).em.fork().transactional(async (em) => {
       const tx: WriteTx = {
         em,
         caller,

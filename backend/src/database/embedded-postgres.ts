@@ -6,9 +6,13 @@ import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { StartupError } from '../config';
+import { ensureEmbeddedLogins } from './embedded-roles';
 
 export interface EmbeddedDatabase {
+  /** The runtime login the server runs as. */
   url: string;
+  /** The owner/maintenance login: migrations and retention. */
+  ownerUrl: string;
   stop(): Promise<void>;
 }
 
@@ -18,6 +22,8 @@ export interface EmbeddedPostgresOptions {
   /** Where root keeps what the `postgres` user must reach when the data folder is private (default /var/lib/tandem). */
   sharedRoot?: string;
   log?: (line: string) => void;
+  /** The runtime login to make (TANDEM_DB_ROLE, default tandem_app); the owner is `tandem_owner`. */
+  runtimeRole?: string;
 }
 
 interface OsUser {
@@ -190,14 +196,17 @@ export async function startEmbeddedPostgres(
   // If this process dies without stop(), the server must not outlive it.
   const killOnExit = () => server.kill('SIGINT');
   process.once('exit', killOnExit);
-  const url = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}`;
-  const admin = new pg.Client({ connectionString: `${url}/postgres` });
-  await admin.connect();
-  const found = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'tandem'`);
-  if (found.rowCount === 0) await admin.query('CREATE DATABASE tandem');
-  await admin.end();
+  const superuser = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}`;
+  // The superuser only makes the two logins Tandem uses: the owner (migrations, retention) and the runtime login.
+  const { owner, runtime } = await ensureEmbeddedLogins(
+    (database = 'postgres') => new pg.Client({ connectionString: `${superuser}/${database}` }),
+    { dataDir, database: 'tandem', runtimeRole: options.runtimeRole ?? 'tandem_app' },
+  );
+  const urlOf = (login: { user: string; password: string }) =>
+    `postgres://${encodeURIComponent(login.user)}:${encodeURIComponent(login.password)}@127.0.0.1:${port}/tandem`;
   return {
-    url: `${url}/tandem`,
+    url: urlOf(runtime),
+    ownerUrl: urlOf(owner),
     stop: async () => {
       process.removeListener('exit', killOnExit);
       if (server.exitCode !== null) return;

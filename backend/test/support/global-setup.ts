@@ -1,7 +1,25 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runMigrations } from '../../src/database/migrate';
-import { adminQuery, databaseUrl, REDIS_URL } from './services';
+import { adminQuery, databaseUrl, REDIS_URL, RUNTIME_PASSWORD, RUNTIME_ROLE } from './services';
+
+/**
+ * The runtime login the apps under test use, as in production (the embedded database makes the same one): it may
+ * log in, and it is nothing more. Roles are cluster-wide and runs start concurrently, hence the retry on a race.
+ */
+async function ensureRuntimeLogin(): Promise<void> {
+  const role = `"${RUNTIME_ROLE.replace(/"/g, '""')}"`;
+  await adminQuery(`do $$ begin
+    begin
+      create role ${role} login password '${RUNTIME_PASSWORD}';
+    exception when duplicate_object or unique_violation then
+      alter role ${role} login nosuperuser nocreaterole nocreatedb nobypassrls password '${RUNTIME_PASSWORD}';
+    end;
+  end $$`);
+}
 
 function redisReachable(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
@@ -21,8 +39,11 @@ function redisReachable(url: string): Promise<boolean> {
 export default async function globalSetup(): Promise<void> {
   const runId = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   const template = `tandem_test_${runId}_tpl`;
+  await ensureRuntimeLogin();
   await adminQuery(`create database ${template}`);
   await runMigrations(databaseUrl(template));
+  // Signing keys and checkpoint files of the run stay out of the working tree.
+  process.env.TANDEM_DATA_DIR ??= mkdtempSync(join(tmpdir(), `tandem-test-${runId}-`));
   process.env.TANDEM_TEST_RUN = runId;
   process.env.TANDEM_TEST_TEMPLATE = template;
   process.env.TANDEM_REDIS_PREFIX = `tandem-test-${runId}`;

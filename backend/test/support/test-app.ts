@@ -5,7 +5,7 @@ import request from 'supertest';
 import type { AuditEntry, Role } from '@tandem/shared';
 import { createApp } from '../../src/app.factory';
 import { seedAdmin } from '../../src/seed-admin';
-import { adminQuery, databaseUrl } from './services';
+import { adminQuery, databaseUrl, runtimeDatabaseUrl } from './services';
 
 export const ADMIN = { email: 'admin@test.local', password: 'admin-password-1' };
 
@@ -13,7 +13,10 @@ export const ADMIN = { email: 'admin@test.local', password: 'admin-password-1' }
 export interface TestApp {
   app: INestApplication;
   url: string;
+  /** The owner login of the test's database (what `sql` uses). */
   databaseUrl: string;
+  /** The runtime login the app runs as. */
+  runtimeDatabaseUrl: string;
   http: ReturnType<typeof request>;
   adminToken: string;
   /** A signed-in user with this role: its token and id. */
@@ -46,7 +49,14 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const url = databaseUrl(database);
-  const app = await createApp({ databaseUrl: url, redisUrl: options.redisUrl, logger: false });
+  // As in production: the server logs in as the runtime role; retention uses the owner's login.
+  const runtimeUrl = runtimeDatabaseUrl(database);
+  const app = await createApp({
+    databaseUrl: runtimeUrl,
+    ownerDatabaseUrl: url,
+    redisUrl: options.redisUrl,
+    logger: false,
+  });
   await seedAdmin(app, { adminEmail: ADMIN.email, adminPassword: ADMIN.password });
   await app.listen(options.port ?? 0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
@@ -70,6 +80,7 @@ export async function startTestApp(
     app,
     url: baseUrl,
     databaseUrl: url,
+    runtimeDatabaseUrl: runtimeUrl,
     http,
     adminToken,
     async user(role, name) {

@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 /**
- * `npx tandem-audit verify export.ndjson`: checks an NDJSON audit export offline (no server, no database):
- * every entry's hash, the links between consecutive entries, and the closing manifest. Exits 1 where it breaks.
+ * `npx tandem-audit verify export.ndjson [--checkpoints file --public-key key.pem]`: checks an NDJSON audit export
+ * offline (no server, no database): every entry's hash, the links between consecutive entries, the closing
+ * manifest, and with checkpoints every signature and every checkpoint the export covers. Exits 1 where it breaks.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { AuditExportManifest } from '../audit.js';
+import type { AuditCheckpoint, AuditExportManifest } from '../audit.js';
 import { ChainVerifier, isChainFilter, manifestMismatches } from '../audit-chain.js';
 import type { AuditEntry } from '../entities.js';
+import { Broken, checkCheckpoints, readCheckpoints, readPublicKey } from './checkpoints.js';
 
-class Broken extends Error {}
-
-async function verifyExportFile(path: string): Promise<string> {
+async function verifyExportFile(path: string, checkpoints: AuditCheckpoint[] | null): Promise<string> {
+  const signedSeqs = new Set(checkpoints?.map((checkpoint) => checkpoint.seq));
+  const signedHashes = new Map<number, string>();
   const verifier = new ChainVerifier({ contiguous: false });
   let manifest: AuditExportManifest | null = null;
   let lineNumber = 0;
@@ -32,6 +34,7 @@ async function verifyExportFile(path: string): Promise<string> {
     }
     const failure = verifier.add(parsed as AuditEntry);
     if (failure) throw new Broken(`line ${lineNumber}, seq ${failure.seq}: ${failure.reason}`);
+    if (signedSeqs.has(Number(parsed.seq))) signedHashes.set(Number(parsed.seq), String(parsed.hash));
   }
   if (!manifest) throw new Broken(`no manifest line at the end (the export is truncated?)`);
   const mismatches = manifestMismatches(manifest, verifier);
@@ -40,21 +43,35 @@ async function verifyExportFile(path: string): Promise<string> {
   if (unfiltered && verifier.firstGapSeq !== null) {
     throw new Broken(`seq ${verifier.firstGapSeq}: entries are missing before it in an unfiltered export`);
   }
+  const covered = checkpoints ? checkCheckpoints(checkpoints, manifest, signedHashes) : null;
   const range = verifier.first ? `seq ${verifier.first.seq}..${verifier.last?.seq}` : 'no entries';
   return (
     `OK: ${verifier.checked} entries (${range}), every hash recomputed, ${verifier.links} links checked` +
-    `${unfiltered ? ' (unbroken chain)' : ' (filtered export)'}; the manifest matches`
+    `${unfiltered ? ' (unbroken chain)' : ' (filtered export)'}; the manifest matches` +
+    (checkpoints ? `; ${checkpoints.length} checkpoint signatures valid, ${covered} in the export match` : '')
   );
+}
+
+/** `--name value` options after the positional arguments. */
+function option(argv: string[], name: string): string | undefined {
+  const index = argv.indexOf(`--${name}`);
+  return index >= 0 ? argv[index + 1] : undefined;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [command, file] = argv;
-  if (command !== 'verify' || !file) {
-    console.error('usage: tandem-audit verify <export.ndjson>');
+  const checkpointsFile = option(argv, 'checkpoints');
+  const publicKeyFile = option(argv, 'public-key');
+  if (command !== 'verify' || !file || file.startsWith('--') || !checkpointsFile !== !publicKeyFile) {
+    console.error('usage: tandem-audit verify <export.ndjson> [--checkpoints <file> --public-key <key.pem>]');
     return 2;
   }
   try {
-    console.log(await verifyExportFile(file));
+    const checkpoints =
+      checkpointsFile && publicKeyFile
+        ? await readCheckpoints(checkpointsFile, await readPublicKey(publicKeyFile))
+        : null;
+    console.log(await verifyExportFile(file, checkpoints));
     return 0;
   } catch (error) {
     if (error instanceof Broken) {

@@ -1,6 +1,7 @@
 import type {
   AgentWithKey,
   AssignAgentsRequest,
+  ChangePasswordRequest,
   CreateAgentRequest,
   CreateCommentRequest,
   CreateSuggestionRequest,
@@ -13,9 +14,15 @@ import type {
   DecideSuggestionRequest,
   LoginRequest,
   LoginResponse,
+  LoginResult,
+  MfaDisableRequest,
+  MfaEnableResponse,
+  MfaLoginRequest,
+  MfaSetupResponse,
   MoveTaskRequest,
   Principal,
   ReviseSuggestionRequest,
+  SessionInfo,
   UpdateAgentRequest,
   UpdateCommentRequest,
   UpdateTaskRequest,
@@ -67,6 +74,12 @@ function queryString(query: Query | undefined): string {
   return text ? `?${text}` : '';
 }
 
+/**
+ * Sent on every call: the server refuses a cookie-authenticated mutation without it (a cross-site form or a
+ * simple cross-site request cannot set a custom header). Harmless for bearer callers.
+ */
+export const CSRF_HEADER = 'x-tandem-csrf';
+
 /** Soft WIP-limit warnings (and any later ones) ride on a successful answer in this header. */
 const WARNING_HEADER = 'x-tandem-warning';
 
@@ -106,7 +119,7 @@ export class RestClient {
     route: string,
     options: { body?: unknown; query?: Query; headers?: Record<string, string>; signal?: AbortSignal } = {},
   ): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+    const headers: Record<string, string> = { accept: 'application/json', [CSRF_HEADER]: '1', ...options.headers };
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const response = await this.fetchImpl(`${this.baseUrl}${route}${queryString(options.query)}`, {
@@ -131,10 +144,38 @@ export class RestClient {
   }
 
   // auth
-  async login(body: LoginRequest): Promise<LoginResponse> {
-    const result = await this.json<LoginResponse>('POST', '/api/auth/login', { body });
+  /** A session, or `{mfaRequired, challenge}` when the account has two-factor on (then call `completeMfa`). */
+  async login(body: LoginRequest): Promise<LoginResult> {
+    const result = await this.json<LoginResult>('POST', '/api/auth/login', { body });
+    if ('token' in result) this.token = result.token;
+    return result;
+  }
+  async completeMfa(body: MfaLoginRequest): Promise<LoginResponse> {
+    const result = await this.json<LoginResponse>('POST', '/api/auth/mfa', { body });
     this.token = result.token;
     return result;
+  }
+  /** Ends every other session of this user; the current one stays. */
+  changePassword(body: ChangePasswordRequest): Promise<void> {
+    return this.json('POST', '/api/auth/password', { body });
+  }
+  setupMfa(): Promise<MfaSetupResponse> {
+    return this.json('POST', '/api/auth/mfa/setup');
+  }
+  enableMfa(code: string): Promise<MfaEnableResponse> {
+    return this.json('POST', '/api/auth/mfa/enable', { body: { code } });
+  }
+  disableMfa(body: MfaDisableRequest): Promise<void> {
+    return this.json('DELETE', '/api/auth/mfa', { body });
+  }
+  listSessions(): Promise<SessionInfo[]> {
+    return this.json('GET', '/api/auth/sessions');
+  }
+  revokeSession(id: string): Promise<void> {
+    return this.json('DELETE', path`/api/auth/sessions/${id}`);
+  }
+  revokeOtherSessions(): Promise<{ revoked: number }> {
+    return this.json('POST', '/api/auth/sessions/revoke-others');
   }
   async logout(): Promise<void> {
     await this.json<void>('POST', '/api/auth/logout');

@@ -4,9 +4,12 @@ import { TandemApiError } from './api-error.js';
 
 /** How a suggestion ended for the agent that made it (DESIGN 7). */
 export interface SuggestionDecision {
-  outcome: 'approved' | 'rejected' | 'changes_requested' | 'expired' | 'withdrawn';
+  /** `answered`/`ignored`: a question's or an interrupt's text answer or dismissal. */
+  outcome: 'approved' | 'rejected' | 'changes_requested' | 'expired' | 'withdrawn' | 'answered' | 'ignored';
   /** The approver's note (reject, request changes, or an approval's comment). */
   note: string | null;
+  /** The human's text answer (`answered`), else null. */
+  response: string | null;
   /** The payload to carry out: the human's edit when `suggestion.edited`, else the agent's own. */
   payload: Record<string, unknown>;
   suggestion: Suggestion;
@@ -27,7 +30,13 @@ export function isSettled(suggestion: Suggestion): boolean {
 
 export function toDecision(suggestion: Suggestion): SuggestionDecision {
   const outcome = suggestion.status === 'pending' ? 'changes_requested' : suggestion.status;
-  return { outcome, note: suggestion.decisionNote, payload: suggestion.payload, suggestion };
+  return {
+    outcome,
+    note: suggestion.decisionNote,
+    response: suggestion.response ?? null,
+    payload: suggestion.payload,
+    suggestion,
+  };
 }
 
 /** Worth retrying: the network or the node failed (restart, failover), not the request itself. */

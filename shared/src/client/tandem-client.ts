@@ -34,6 +34,7 @@ export interface TandemClientOptions extends RestClientOptions {
 
 type PresenceEvent = Extract<EphemeralEvent, { type: 'presence.changed' }>;
 type AgentStatusEvent = Extract<EphemeralEvent, { type: 'agent.status' }>;
+type AuditCheckpointEvent = Extract<EphemeralEvent, { type: 'audit.checkpoint' }>;
 type AccessRevokedEvent = Extract<EphemeralEvent, { type: 'access.revoked' }>;
 type Listener = (event: never) => void;
 
@@ -165,6 +166,7 @@ export class TandemClient extends RestClient {
   /** Calls `listener` for each event of that type (`'*'`: every event), once each, in seq order per channel. */
   on(type: 'presence.changed', listener: (event: PresenceEvent) => void): () => void;
   on(type: 'agent.status', listener: (event: AgentStatusEvent) => void): () => void;
+  on(type: 'audit.checkpoint', listener: (event: AuditCheckpointEvent) => void): () => void;
   on(type: 'access.revoked', listener: (event: AccessRevokedEvent) => void): () => void;
   on(type: AuditAction | '*', listener: (envelope: EventEnvelope) => void): () => void;
   on(type: string, listener: (event: never) => void): () => void {

@@ -137,11 +137,15 @@ export class AuditExportService {
     return writeChunk(out, `${JSON.stringify({ manifest })}\n`);
   }
 
-  /** An open-ended filter gets the current head as `toSeq`, so a later manifest request describes the same rows. */
+  /**
+   * An open-ended filter gets the current head as `toSeq`, so a later manifest request describes the same rows. The
+   * head is the highest seq ever issued: an export of a log whose newest entries were deleted says so in its
+   * manifest, and `tandem-audit --checkpoints` finds the signed ones missing.
+   */
   async pin(em: EntityManager, filter: AuditExportFilter): Promise<AuditExportFilter> {
     if (filter.toSeq) return filter;
-    const [head] = await em.execute<{ seq: string | null }[]>('select max(seq) as seq from audit_log');
-    return { ...filter, toSeq: head?.seq ?? '0' };
+    const [head] = await em.execute<{ seq: string }[]>('select seq from audit_head');
+    return { ...filter, toSeq: head.seq };
   }
 
   private async summarize(em: EntityManager, filter: AuditExportFilter): Promise<Summary> {

@@ -8,6 +8,7 @@ import type { AuditRetentionResult } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { loadConfig } from '../../config';
+import { MaintenanceDatabase } from '../../database/maintenance.module';
 import { AuditExportService } from './audit-export.service';
 import { WritePath } from '../../core/write-path.service';
 
@@ -17,6 +18,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Retention (EU AI Act art. 19/26): entries older than the configured floor (never under 183 days) may be removed,
  * only after they were archived as a verifiable NDJSON export, and only through `audit_log_purge()`, which checks
  * the floor again and stores the anchor (last removed seq and hash) that verification of the rest starts from.
+ * The purge runs on the owner's login (the runtime login may not execute it, nor DELETE); the table's trigger lets
+ * the owner delete only entries older than 183 days that an anchor covers.
  */
 @Injectable()
 export class AuditRetentionService {
@@ -26,6 +29,7 @@ export class AuditRetentionService {
     private readonly orm: MikroORM,
     private readonly exports: AuditExportService,
     private readonly writes: WritePath,
+    private readonly maintenance: MaintenanceDatabase,
   ) {}
 
   async removeBefore(caller: Caller, meta: RequestMeta, before: string): Promise<AuditRetentionResult> {
@@ -49,24 +53,30 @@ export class AuditRetentionService {
     if (!range.first || upto < first) return { removed: 0, anchor: null, archiveFile: null };
 
     const archiveFile = await this.archive(first, upto);
-    return this.writes.run(caller, meta, async (tx) => {
-      const [purged] = await tx.em.execute<{ removed: string; anchor_seq: string; anchor_hash: string }[]>(
-        'select * from audit_log_purge(?, ?, ?)',
-        [upto, before, archiveFile],
-      );
-      const result: AuditRetentionResult = {
-        removed: Number(purged.removed),
-        anchor: { seq: Number(purged.anchor_seq), hash: purged.anchor_hash },
-        archiveFile,
-      };
-      tx.record({
-        action: 'audit.purged',
-        entityType: 'audit',
-        entityId: null,
-        context: { before, retentionDays: days, ...result },
-      });
-      return result;
-    });
+    const owner = await this.maintenance.get();
+    return this.writes.run(
+      caller,
+      meta,
+      async (tx) => {
+        const [purged] = await tx.em.execute<{ removed: string; anchor_seq: string; anchor_hash: string }[]>(
+          'select * from audit_log_purge(?, ?, ?)',
+          [upto, before, archiveFile],
+        );
+        const result: AuditRetentionResult = {
+          removed: Number(purged.removed),
+          anchor: { seq: Number(purged.anchor_seq), hash: purged.anchor_hash },
+          archiveFile,
+        };
+        tx.record({
+          action: 'audit.purged',
+          entityType: 'audit',
+          entityId: null,
+          context: { before, retentionDays: days, ...result },
+        });
+        return result;
+      },
+      { orm: owner },
+    );
   }
 
   /** Writes entries first..upto as an NDJSON export (with its manifest) into the data dir, flushed to disk. */

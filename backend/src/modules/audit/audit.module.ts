@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditController } from './audit.controller';
 import { AuditExportService } from './audit-export.service';
 import { AuditOversightService } from './audit-oversight.service';
@@ -19,6 +20,7 @@ import { AuditEntryEntity } from './entities/audit-entry.entity';
     AuditExportService,
     AuditRetentionService,
     AuditOversightService,
+    AuditCheckpointService,
   ],
   exports: [AuditQueryService],
 })

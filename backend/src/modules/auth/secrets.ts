@@ -18,8 +18,22 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(expected, actual);
 }
 
+/** A hash of a password nobody knows, so unknown and disabled accounts cost the same scrypt work as real ones. */
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Checks `password` against `stored`, or against the dummy hash when there is no account: an unknown email,
+ * a disabled account and a wrong password take the same time (timing must not reveal which emails exist).
+ */
+export async function verifyPasswordConstantCost(password: string, stored: string | null): Promise<boolean> {
+  dummyHash ??= hashPassword(randomBytes(24).toString('base64url'));
+  const valid = await verifyPassword(password, stored ?? (await dummyHash));
+  return stored !== null && valid;
+}
+
 export const AGENT_KEY_PREFIX = 'tdm_';
 export const SESSION_TOKEN_PREFIX = 'tss_';
+export const MFA_CHALLENGE_PREFIX = 'tmc_';
 
 /** A fresh secret: the caller keeps it, the database keeps only `sha256Hex` of it. */
 export function newSecret(prefix: string): string {

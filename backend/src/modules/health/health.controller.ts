@@ -1,11 +1,14 @@
-import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { MikroORM } from '@mikro-orm/postgresql';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
+import { AppError, ErrorCode } from '../../common/app-error';
 import { Public } from '../../common/access.decorator';
 import { metricsRegistry } from '../../common/metrics';
 import { DrainState } from './drain-state';
 import { HEALTH_OPTIONS, type HealthOptions } from './health.options';
+import { metricsAllowed } from './metrics-access';
+import { loadConfig } from '../../config';
 import { pingRedis } from './redis-ping';
 
 export interface ReadinessBody {
@@ -19,6 +22,8 @@ const describe = (error: unknown) => (error instanceof Error ? error.message || 
 @Public()
 @Controller()
 export class HealthController {
+  private readonly metricsToken = loadConfig().metricsToken;
+
   constructor(
     private readonly orm: MikroORM,
     private readonly drain: DrainState,
@@ -62,10 +67,16 @@ export class HealthController {
     return { status: ok ? 'ok' : 'unavailable', checks };
   }
 
-  /** Prometheus text format. nginx does not expose it: scrape each node directly. */
+  /**
+   * Prometheus text format, for a bearer of `METRICS_TOKEN` (or on the internal `METRICS_PORT`, see MetricsServer).
+   * nginx does not expose it: scrape each node directly.
+   */
   @Get('metrics')
   @Header('Cache-Control', 'no-store')
-  async metrics(@Res({ passthrough: true }) res: Response): Promise<string> {
+  async metrics(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+    if (!metricsAllowed(this.metricsToken, req.header('authorization'))) {
+      throw new AppError(ErrorCode.Unauthorized, 'Metrics need the METRICS_TOKEN bearer token (or use METRICS_PORT)');
+    }
     res.type(metricsRegistry.contentType);
     return metricsRegistry.metrics();
   }

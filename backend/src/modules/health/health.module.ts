@@ -3,6 +3,7 @@ import { DrainState } from './drain-state';
 import { InFlight } from './graceful-shutdown';
 import { HealthController } from './health.controller';
 import { HEALTH_OPTIONS, type HealthOptions } from './health.options';
+import { MetricsServer } from './metrics-access';
 
 /** Liveness, readiness, metrics, and the drain flag that graceful shutdown sets (global: others may read it). */
 @Global()
@@ -12,7 +13,7 @@ export class HealthModule {
     return {
       module: HealthModule,
       controllers: [HealthController],
-      providers: [DrainState, InFlight, { provide: HEALTH_OPTIONS, useValue: options }],
+      providers: [DrainState, InFlight, MetricsServer, { provide: HEALTH_OPTIONS, useValue: options }],
       exports: [DrainState, InFlight],
     };
   }

@@ -18,7 +18,7 @@ const notApplicable = (reason: string) => new AppError(ErrorCode.NotApplicable, 
  * Carries out an approved typed suggestion inside the approving transaction, through the tasks and comments
  * services, whose own audit entries carry `{suggestionId}`. A change that no longer fits the board (task deleted,
  * task changed since, neighbour gone, limits) is 409 `not_applicable`, and the whole decision rolls back.
- * `custom` suggestions are the agent's to carry out after it hears the decision.
+ * `custom`, `interrupt` and `question` suggestions are the agent's to carry out after it hears the decision.
  */
 @Injectable()
 export class SuggestionApplier {
@@ -28,7 +28,8 @@ export class SuggestionApplier {
   ) {}
 
   async apply(tx: WriteTx, suggestion: SuggestionEntity): Promise<void> {
-    if (suggestion.kind === 'custom') return;
+    // The agent carries these out (or acts on the answer) itself.
+    if (suggestion.kind === 'custom' || suggestion.kind === 'interrupt' || suggestion.kind === 'question') return;
     const context = { suggestionId: suggestion.id };
     try {
       switch (suggestion.kind) {

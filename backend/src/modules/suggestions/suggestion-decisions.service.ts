@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Approval, WorkflowPolicy } from '@tandem/shared';
+import type { Approval, HumanInterrupt, WorkflowPolicy } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { applyPatch } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
-import { canonicalJson } from '../../core/audit-hash';
 import { AuditService } from '../../core/audit.service';
 import { WritePath, type WriteTx } from '../../core/write-path.service';
 import { TaskEntity } from '../tasks/entities/task.entity';
 import { DEFAULT_POLICY, WorkflowEntity } from '../workflows/entities/workflow.entity';
+import { assertDecisionAllowed, editedInterrupt, isEdit } from './decision-rules';
 import type { DecideSuggestionDto } from './dto/suggestion.dto';
 import { validatePayload } from './dto/suggestion-payloads';
 import { SuggestionEntity } from './entities/suggestion.entity';
@@ -59,29 +59,51 @@ export class SuggestionDecisions {
     return this.writes.run(caller, meta, async (tx) => {
       const suggestion = await tx.lock(SuggestionEntity, id, 'suggestion');
       assertPending(suggestion);
-      if (dto.revision !== suggestion.revision) {
-        throw new AppError(
-          ErrorCode.StaleRevision,
-          `Revision ${dto.revision} is outdated; the latest is ${suggestion.revision}`,
-          { current: toSuggestion(suggestion) },
-        );
-      }
+      this.assertRevision(suggestion, dto.revision);
       if (dto.payload !== undefined && dto.decision !== 'approve') {
         throw AppError.badRequest('Only an approval may carry an edited payload', { decision: dto.decision });
       }
+      const payload =
+        suggestion.kind === 'interrupt' && dto.payload !== undefined
+          ? editedInterrupt(suggestion.payload as unknown as HumanInterrupt, dto.payload)
+          : dto.payload;
+      assertDecisionAllowed(suggestion.kind, suggestion.payload, { ...dto, payload });
       const policy = await this.policyOf(tx, suggestion);
       const task = suggestion.task ? await tx.em.findOne(TaskEntity, { id: suggestion.task }) : null;
       this.assertSeparationOfDuties(caller, meta, suggestion, task, policy);
       const context = this.decisionContext(suggestion, task, policy);
       switch (dto.decision) {
         case 'approve':
-          return this.approve(tx, suggestion, dto, policy, context);
+          return this.approve(tx, suggestion, { ...dto, payload }, policy, context);
         case 'reject':
           return this.reject(tx, suggestion, dto.note ?? null, context);
         case 'request_changes':
           return this.requestChanges(tx, suggestion, dto.note ?? null, context);
+        case 'respond':
+          return this.close(tx, suggestion, 'answered', dto.note ?? null, context, dto.response ?? null);
+        case 'ignore':
+          return this.close(tx, suggestion, 'ignored', dto.note ?? null, context, null);
       }
     });
+  }
+
+  /** Every decision names the revision its approver saw; a question or an interrupt has only one, so may omit it. */
+  private assertRevision(suggestion: SuggestionEntity, revision: number | undefined): void {
+    if (revision === undefined) {
+      if (suggestion.kind === 'question' || suggestion.kind === 'interrupt') return;
+      throw new AppError(ErrorCode.ValidationFailed, 'Invalid request: revision', {
+        details: [{ field: 'revision', errors: ['revision must be an integer number'] }],
+      });
+    }
+    if (revision !== suggestion.revision) {
+      throw new AppError(
+        ErrorCode.StaleRevision,
+        `Revision ${revision} is outdated; the latest is ${suggestion.revision}`,
+        {
+          current: toSuggestion(suggestion),
+        },
+      );
+    }
   }
 
   /**
@@ -163,7 +185,7 @@ export class SuggestionDecisions {
         current: toSuggestion(suggestion),
       });
     }
-    if (dto.payload !== undefined && !sameJson(dto.payload, suggestion.payload)) {
+    if (dto.payload !== undefined && isEdit(dto.payload, suggestion.payload)) {
       await validatePayload(suggestion.kind, dto.payload);
       this.reviseByEdit(tx, suggestion, dto.payload, context);
     }
@@ -255,6 +277,35 @@ export class SuggestionDecisions {
     return toSuggestion(suggestion);
   }
 
+  /** A human's answer in text (`answered`) or dismissal (`ignored`) of a question or an interrupt. */
+  private close(
+    tx: WriteTx,
+    suggestion: SuggestionEntity,
+    status: 'answered' | 'ignored',
+    note: string | null,
+    context: Record<string, unknown>,
+    response: string | null,
+  ) {
+    const changes = applyPatch(suggestion, {
+      status,
+      response,
+      decidedBy: tx.caller.id,
+      decidedByName: tx.caller.name,
+      decidedAt: new Date(),
+      decisionNote: note,
+      changesRequested: false,
+    });
+    tx.record(
+      suggestionDraft(
+        suggestion,
+        status === 'answered' ? 'suggestion.answered' : 'suggestion.ignored',
+        changes,
+        context,
+      ),
+    );
+    return toSuggestion(suggestion);
+  }
+
   private reject(tx: WriteTx, suggestion: SuggestionEntity, note: string | null, context: Record<string, unknown>) {
     const changes = applyPatch(suggestion, {
       status: 'rejected',
@@ -280,6 +331,3 @@ export class SuggestionDecisions {
     return toSuggestion(suggestion);
   }
 }
-
-/** jsonb reorders keys, so payloads are compared in canonical form. */
-const sameJson = (a: unknown, b: unknown) => canonicalJson(a) === canonicalJson(b);

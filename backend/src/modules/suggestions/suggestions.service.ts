@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
@@ -10,6 +11,7 @@ import { AuditService } from '../../core/audit.service';
 import { WritePath } from '../../core/write-path.service';
 import { AuthService } from '../auth/auth.service';
 import { TaskEntity } from '../tasks/entities/task.entity';
+import { assertKnownReviewers, normalizeReviewers } from '../users/reviewers';
 import { DEFAULT_POLICY, WorkflowEntity } from '../workflows/entities/workflow.entity';
 import { WorkflowAccess } from '../workflows/workflow-access.service';
 import type { CreateSuggestionDto, ListSuggestionsQueryDto, ReviseSuggestionDto } from './dto/suggestion.dto';
@@ -21,6 +23,11 @@ import { suggestionDraft, toSuggestion } from './suggestion.mapper';
 
 /** Kinds that act on an existing task and so need `taskId`. */
 const KINDS_ON_A_TASK: ReadonlySet<SuggestionKind> = new Set(['task.update', 'task.move', 'comment']);
+
+/** Kinds a human answers rather than approves: never auto-approved by policy. */
+export const CONVERSATION_KINDS: ReadonlySet<SuggestionKind> = new Set(['question', 'interrupt']);
+
+const MAX_ACTION = 500;
 
 const MAX_IDEMPOTENCY_KEY = 255;
 
@@ -47,7 +54,8 @@ export class SuggestionsService {
     dto: CreateSuggestionDto,
   ): Promise<{ suggestion: Suggestion; created: boolean }> {
     if (caller.type !== 'agent') throw new AppError(ErrorCode.Forbidden, 'Only agents post suggestions');
-    const key = idempotencyKey?.trim();
+    // A question or an interrupt without a key is simply not retry-safe: it gets a key of its own.
+    const key = idempotencyKey?.trim() || (CONVERSATION_KINDS.has(dto.kind) ? randomUUID() : undefined);
     if (!key || key.length > MAX_IDEMPOTENCY_KEY) {
       throw new AppError(ErrorCode.ValidationFailed, 'The Idempotency-Key header is required (1 to 255 characters)', {
         details: [{ field: 'Idempotency-Key', errors: ['must be a non-empty string of at most 255 characters'] }],
@@ -57,6 +65,7 @@ export class SuggestionsService {
     if (earlier) return { suggestion: earlier, created: false };
     const payload = dto.payload ?? {};
     await validatePayload(dto.kind, payload);
+    const { action, confidence } = summaryOf(dto, payload);
 
     let autoApprove = false;
     let suggestion: Suggestion;
@@ -64,6 +73,7 @@ export class SuggestionsService {
       suggestion = await this.writes.run(caller, meta, async (tx) => {
         const { workflow, task } = await this.target(tx.em, dto);
         await this.access.assertCanAct(tx.em, caller, meta, workflow.id);
+        await assertKnownReviewers(tx.em, dto.reviewers, 'reviewers.users');
         const policy = { ...DEFAULT_POLICY, ...workflow.policy };
         const now = new Date();
         const entity = tx.em.create(SuggestionEntity, {
@@ -71,19 +81,22 @@ export class SuggestionsService {
           workflow: workflow.id,
           agent: caller.id,
           kind: dto.kind,
-          action: dto.action,
+          action,
           reasoning: dto.reasoning ?? '',
           payload,
-          confidence: dto.confidence,
+          confidence,
           taskVersion: task?.version ?? null,
           idempotencyKey: key,
-          revisions: [revisionOf(1, dto.action, dto.reasoning ?? '', payload, dto.confidence, now, null)],
+          revisions: [revisionOf(1, action, dto.reasoning ?? '', payload, confidence, now, null)],
           expiresAt: policy.suggestionTtlSeconds ? new Date(now.getTime() + policy.suggestionTtlSeconds * 1000) : null,
+          // Routing is fixed when it is posted: its own reviewers, else the policy's.
+          reviewers: normalizeReviewers(dto.reviewers) ?? normalizeReviewers(policy.reviewers),
           createdAt: now,
           updatedAt: now,
         });
         await tx.em.flush();
-        autoApprove = policy.autoApproveAbove !== null && dto.confidence > policy.autoApproveAbove;
+        autoApprove =
+          policy.autoApproveAbove !== null && !CONVERSATION_KINDS.has(dto.kind) && confidence > policy.autoApproveAbove;
         tx.record({
           action: 'suggestion.created',
           entityType: 'suggestion',
@@ -98,6 +111,7 @@ export class SuggestionsService {
             'confidence',
             'taskVersion',
             'expiresAt',
+            'reviewers',
           ]),
           context: { idempotencyKey: key },
           data: () => toSuggestion(entity),
@@ -127,7 +141,21 @@ export class SuggestionsService {
     // Agents see only their own suggestions (another agent's filter simply matches nothing).
     if (caller.type === 'agent') where.agent = query.agentId && query.agentId !== caller.id ? [] : caller.id;
     if (Array.isArray(where.agent)) return { items: [], nextCursor: null };
-    const rows = await em.find(SuggestionEntity, where, { orderBy: { id: 'asc' }, limit: limit + 1 });
+    const qb = em
+      .createQueryBuilder(SuggestionEntity)
+      .select('*')
+      .where(where)
+      .orderBy({ id: 'asc' })
+      .limit(limit + 1);
+    if (query.assignedTo === 'me') {
+      // Routed to me by name or by my role (an agent is never a reviewer).
+      if (caller.type !== 'human') return { items: [], nextCursor: null };
+      qb.andWhere('(reviewers @> ?::jsonb or reviewers @> ?::jsonb)', [
+        JSON.stringify({ users: [caller.id] }),
+        JSON.stringify({ roles: [caller.role] }),
+      ]);
+    }
+    const rows = await qb.getResult();
     return toPage(rows.map(toSuggestion), limit, (row) => row.id);
   }
 
@@ -254,6 +282,29 @@ export class SuggestionsService {
     );
   }
 }
+
+/**
+ * The one-line summary and confidence: required for every kind but `question`, whose summary is the question
+ * itself and whose confidence means nothing (0).
+ */
+function summaryOf(dto: CreateSuggestionDto, payload: Record<string, unknown>): { action: string; confidence: number } {
+  if (dto.kind === 'question') {
+    const question = String(payload.question);
+    return { action: dto.action ?? truncate(question.split('\n')[0] ?? question), confidence: dto.confidence ?? 0 };
+  }
+  const missing = [
+    ...(dto.action === undefined ? [{ field: 'action', errors: ['action must be a string'] }] : []),
+    ...(dto.confidence === undefined ? [{ field: 'confidence', errors: ['confidence must be a number'] }] : []),
+  ];
+  if (missing.length || dto.action === undefined || dto.confidence === undefined) {
+    throw new AppError(ErrorCode.ValidationFailed, `Invalid request: ${missing.map((m) => m.field).join(', ')}`, {
+      details: missing,
+    });
+  }
+  return { action: dto.action, confidence: dto.confidence };
+}
+
+const truncate = (text: string) => (text.length > MAX_ACTION ? `${text.slice(0, MAX_ACTION - 1)}…` : text);
 
 function revisionOf(
   revision: number,

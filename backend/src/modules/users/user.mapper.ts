@@ -8,6 +8,7 @@ export function toUser(entity: UserEntity): User {
     name: entity.name,
     role: entity.role,
     disabled: entity.disabled,
+    mfaEnabled: entity.mfaEnabledAt != null,
     createdAt: entity.createdAt.toISOString(),
     updatedAt: entity.updatedAt.toISOString(),
     version: entity.version,

@@ -7,7 +7,7 @@ import { applyPatch } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage, type PageQueryDto } from '../../common/paging';
 import { WritePath } from '../../core/write-path.service';
-import { SessionEntity } from '../auth/entities/session.entity';
+import { endSessions } from '../auth/sessions';
 import { hashPassword } from '../auth/secrets';
 import type { CreateUserDto } from './dto/create-user.dto';
 import type { UpdateUserDto } from './dto/update-user.dto';
@@ -73,7 +73,7 @@ export class UsersService {
     await this.writes.run(caller, meta, async (tx) => {
       const user = await tx.lock(UserEntity, id, 'user');
       user.passwordHash = passwordHash;
-      const sessions = await tx.em.nativeDelete(SessionEntity, { userId: id });
+      const sessions = (await endSessions(tx.em, id)).length;
       tx.record(() => ({
         action: 'user.updated',
         entityType: 'user',
@@ -97,13 +97,17 @@ export class UsersService {
           throw AppError.badRequest('Admins cannot demote or disable themselves');
         }
         const changes = applyPatch(user, { name: dto.name, role: dto.role, disabled: dto.disabled });
+        let endedSessions: string[] = [];
         if (passwordHash) {
           user.passwordHash = passwordHash;
           changes.password = ['(hidden)', '(changed)'];
+          // An admin reset (e.g. after a compromise) ends every session of that user.
+          endedSessions = await endSessions(tx.em, id);
         }
         const action = dto.disabled === true && changes.disabled ? 'user.disabled' : 'user.updated';
         if (Object.keys(changes).length) {
-          tx.record(() => ({ action, entityType: 'user', entityId: id, changes, data: toUser(user) }));
+          const context = endedSessions.length ? { endedSessions } : undefined;
+          tx.record(() => ({ action, entityType: 'user', entityId: id, changes, context, data: toUser(user) }));
         }
         return user;
       })

@@ -64,6 +64,8 @@ const KIND_WORDS: Record<SuggestionKind, string> = {
   'task.create': 'New task',
   comment: 'Comment',
   custom: 'Custom action',
+  question: 'Question',
+  interrupt: 'Interrupt',
 };
 
 /** One suggestion in full: what, why, where, how long is left, what changed since it was sent back. */

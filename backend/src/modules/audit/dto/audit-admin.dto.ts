@@ -38,3 +38,19 @@ export class AuditOversightDto extends PickType(AuditFilterDto, ['from', 'to', '
   @Max(3600)
   rubberStampSeconds?: number;
 }
+
+/** `GET /api/audit/checkpoints?limit=&cursor=`: newest first; `cursor` is the last seq of the previous page. */
+export class AuditCheckpointsDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  cursor?: number;
+}

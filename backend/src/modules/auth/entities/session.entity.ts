@@ -21,4 +21,11 @@ export class SessionEntity {
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   expiresAt!: Date;
+
+  /** Where the session was opened, so its owner can tell their sessions apart (`GET /api/auth/sessions`). */
+  @Property({ type: 'string', nullable: true })
+  ip: string | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  userAgent: string | null = null;
 }

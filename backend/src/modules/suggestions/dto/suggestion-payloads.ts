@@ -1,6 +1,18 @@
 import { plainToInstance } from 'class-transformer';
-import { IsOptional, IsString, IsUUID, MaxLength, MinLength, validate, type ValidationError } from 'class-validator';
-import type { FieldError, SuggestionKind } from '@tandem/shared';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+  validate,
+  type ValidationError,
+} from 'class-validator';
+import type { ActionRequest, FieldError, HumanInterrupt, HumanInterruptConfig, SuggestionKind } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../../common/app-error';
 import { CreateTaskDto, TaskDetailsDto, TaskPlacementDto, TITLE_MAX } from '../../tasks/dto/task.dto';
 
@@ -25,12 +37,62 @@ export class CommentPayload {
   parentId?: string | null;
 }
 
+/** `question`: what the agent asks; a human answers in text (`respond`). */
+export class QuestionPayload {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(20000)
+  question!: string;
+}
+
+export class ActionRequestPayload implements ActionRequest {
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  action!: string;
+
+  @IsObject()
+  args!: Record<string, unknown>;
+}
+
+export class InterruptConfigPayload implements HumanInterruptConfig {
+  @IsBoolean()
+  allow_ignore!: boolean;
+
+  @IsBoolean()
+  allow_respond!: boolean;
+
+  @IsBoolean()
+  allow_edit!: boolean;
+
+  @IsBoolean()
+  allow_accept!: boolean;
+}
+
+/** `interrupt`: a LangGraph HumanInterrupt, kept as the agent sent it. */
+export class InterruptPayload implements HumanInterrupt {
+  @ValidateNested()
+  @Type(() => ActionRequestPayload)
+  action_request!: ActionRequestPayload;
+
+  @ValidateNested()
+  @Type(() => InterruptConfigPayload)
+  config!: InterruptConfigPayload;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(20000)
+  description?: string | null;
+}
+
 /** Each typed kind's payload class; `task.create` takes the same body as POST /api/workflows/:id/tasks. */
 const PAYLOAD_CLASSES: Record<Exclude<SuggestionKind, 'custom'>, new () => object> = {
   'task.update': TaskFieldsPayload,
   'task.create': CreateTaskDto,
   'task.move': TaskPlacementDto,
   comment: CommentPayload,
+  question: QuestionPayload,
+  interrupt: InterruptPayload,
 };
 
 function flatten(errors: ValidationError[], prefix: string): FieldError[] {

@@ -12,6 +12,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateNested,
 } from 'class-validator';
 import {
   DECISIONS,
@@ -25,6 +26,7 @@ import {
   type SuggestionStatus,
 } from '@tandem/shared';
 import { PageQueryDto } from '../../../common/paging';
+import { ReviewersDto } from '../../workflows/dto/workflow.dto';
 
 export class CreateSuggestionDto implements CreateSuggestionRequest {
   @IsOptional()
@@ -38,10 +40,12 @@ export class CreateSuggestionDto implements CreateSuggestionRequest {
   @IsIn(SUGGESTION_KINDS)
   kind!: SuggestionKind;
 
+  /** Required except for a `question`, whose summary defaults to the question (checked by the service). */
+  @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(500)
-  action!: string;
+  action?: string;
 
   @IsOptional()
   @IsString()
@@ -52,10 +56,18 @@ export class CreateSuggestionDto implements CreateSuggestionRequest {
   @IsObject()
   payload?: Record<string, unknown>;
 
+  /** Required except for a `question` (checked by the service). */
+  @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(0)
   @Max(1)
-  confidence!: number;
+  confidence?: number;
+
+  /** Route it to these reviewers instead of the workflow policy's. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReviewersDto)
+  reviewers?: ReviewersDto;
 }
 
 /** A new revision: any of the content fields of the original post. */
@@ -67,9 +79,11 @@ export class DecideSuggestionDto implements DecideSuggestionRequest {
   @IsIn(DECISIONS)
   decision!: Decision;
 
+  /** Required except on a `question` or `interrupt` (one revision only; checked by the decision service). */
+  @IsOptional()
   @IsInt()
   @Min(1)
-  revision!: number;
+  revision?: number;
 
   @IsOptional()
   @IsString()
@@ -80,6 +94,13 @@ export class DecideSuggestionDto implements DecideSuggestionRequest {
   @IsOptional()
   @IsObject()
   payload?: Record<string, unknown>;
+
+  /** The text answer of `respond` (question, interrupt). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(20000)
+  response?: string;
 }
 
 export class ListSuggestionsQueryDto extends PageQueryDto {
@@ -98,6 +119,11 @@ export class ListSuggestionsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   taskId?: string;
+
+  /** `me`: suggestions routed to the caller, by name or by role (the queue's "assigned to me"). */
+  @IsOptional()
+  @IsIn(['me'])
+  assignedTo?: 'me';
 }
 
 export const MAX_WAIT_SECONDS = 60;

@@ -4,6 +4,7 @@ import {
   SUGGESTION_KINDS,
   SUGGESTION_STATUSES,
   type Approval,
+  type Reviewers,
   type SuggestionKind,
   type SuggestionRevision,
   type SuggestionStatus,
@@ -74,6 +75,10 @@ export class SuggestionEntity extends BaseEntity {
   @Property({ type: 'text', nullable: true })
   decisionNote: string | null = null;
 
+  /** A human's text answer to a question or an interrupt (`respond`). */
+  @Property({ type: 'text', nullable: true })
+  response: string | null = null;
+
   /** request_changes was the last word: waiting for the agent's next revision. */
   @Property({ type: 'boolean' })
   changesRequested: Opt<boolean> = false;
@@ -83,4 +88,8 @@ export class SuggestionEntity extends BaseEntity {
 
   @Property({ type: 'boolean' })
   escalated: Opt<boolean> = false;
+
+  /** Who it is routed to (its own reviewers, else the policy's when it was posted); null: any approver. */
+  @Property({ type: 'json', nullable: true })
+  reviewers: Reviewers | null = null;
 }

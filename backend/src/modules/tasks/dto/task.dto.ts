@@ -1,10 +1,10 @@
 import { PickType } from '@nestjs/swagger';
 import { AuditQueryDto } from '../../audit/dto/audit-query.dto';
 import { Type } from 'class-transformer';
+import { IsSaneDate } from '../../../common/input-guard';
 import {
   ArrayMaxSize,
   IsArray,
-  IsDateString,
   IsIn,
   IsInt,
   IsOptional,
@@ -43,7 +43,7 @@ export class TaskDetailsDto {
 
   /** ISO date-time; null clears it. */
   @IsOptional()
-  @IsDateString()
+  @IsSaneDate()
   dueDate?: string | null;
 
   /** The assigned agent; null clears it. */

@@ -1,5 +1,6 @@
 import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES, type CreateUserRequest, type Role } from '@tandem/shared';
+import { MeetsPasswordPolicy } from '../../auth/password-policy';
 
 export class CreateUserDto implements CreateUserRequest {
   @IsEmail()
@@ -14,8 +15,7 @@ export class CreateUserDto implements CreateUserRequest {
   /** Optional: without it the server generates a one-time password. */
   @IsOptional()
   @IsString()
-  @MinLength(8)
-  @MaxLength(1000)
+  @MeetsPasswordPolicy()
   password?: string;
 
   @IsIn(ROLES)

@@ -1,5 +1,6 @@
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
 import { ROLES, type Role, type UpdateUserRequest } from '@tandem/shared';
+import { MeetsPasswordPolicy } from '../../auth/password-policy';
 
 export class UpdateUserDto implements UpdateUserRequest {
   @IsOptional()
@@ -14,8 +15,7 @@ export class UpdateUserDto implements UpdateUserRequest {
 
   @IsOptional()
   @IsString()
-  @MinLength(8)
-  @MaxLength(1000)
+  @MeetsPasswordPolicy()
   password?: string;
 
   @IsOptional()

@@ -21,4 +21,23 @@ export class UserEntity extends BaseEntity {
 
   @Property({ type: 'boolean' })
   disabled: Opt<boolean> = false;
+
+  /** Two-factor (TOTP) secret, base32; set once enrolment was confirmed with a code. */
+  @Property({ type: 'string', nullable: true, hidden: true })
+  mfaSecret: string | null = null;
+
+  /** A secret handed out by `mfa/setup` and not yet confirmed. */
+  @Property({ type: 'string', nullable: true, hidden: true })
+  mfaPendingSecret: string | null = null;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  mfaEnabledAt: Date | null = null;
+
+  /** sha256 of the unused recovery codes; each is removed when spent. */
+  @Property({ type: 'json', hidden: true })
+  mfaRecoveryHashes: Opt<string[]> = [];
+
+  /** The last TOTP time step accepted, so a code cannot be replayed inside its window (RFC 6238 5.2). */
+  @Property({ type: 'integer', nullable: true, hidden: true })
+  mfaLastStep: number | null = null;
 }
