@@ -69,6 +69,8 @@ export function EntityCell({
       return <span>Session</span>;
     case 'audit':
       return <span>The audit log</span>;
+    case 'webhook':
+      return <span>Webhook {asText(data.name ?? data.url)}</span>;
   }
 }
 
