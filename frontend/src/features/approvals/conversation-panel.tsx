@@ -2,8 +2,8 @@
 
 import { useState } from 'react';
 import type { Decision, HumanInterrupt, Suggestion } from '@tandem/shared';
-import { errorMessage, getClient } from '@/lib/client';
 import { Markdown } from '@/lib/markdown';
+import { useDecide } from './decision-panel';
 
 type Mode = 'view' | 'respond' | 'edit';
 
@@ -26,35 +26,19 @@ export const isConversation = (suggestion: Suggestion) =>
  * A question or a LangGraph interrupt: its text as (safe) markdown, the proposed action, and the answers allowed:
  * Accept, Edit (the action's arguments), Respond (free text), Ignore.
  */
-export function ConversationPanel({
-  suggestion,
-  canDecide,
-  onDecided,
-}: {
-  suggestion: Suggestion;
-  canDecide: boolean;
-  onDecided: (decided: Suggestion) => unknown;
-}) {
+export function ConversationPanel({ suggestion, canDecide }: { suggestion: Suggestion; canDecide: boolean }) {
   const [mode, setMode] = useState<Mode>('view');
   const [text, setText] = useState('');
-  const [message, setMessage] = useState<string>();
+  const [invalid, setInvalid] = useState<string>();
+  const { decide: send, message: refusal } = useDecide(suggestion, () => setMode('view'));
+  const message = invalid ?? refusal;
   const interrupt = suggestion.kind === 'interrupt' ? (suggestion.payload as unknown as HumanInterrupt) : null;
   const allowed = allowedAnswers(suggestion);
   const open = canDecide && suggestion.status === 'pending';
 
-  const decide = async (decision: Decision, extra: { payload?: Record<string, unknown>; response?: string } = {}) => {
-    setMessage(undefined);
-    try {
-      const decided = await getClient().decideSuggestion(suggestion.id, {
-        decision,
-        revision: suggestion.revision,
-        ...extra,
-      });
-      setMode('view');
-      await onDecided(decided);
-    } catch (error) {
-      setMessage(errorMessage(error));
-    }
+  const decide = (decision: Decision, extra: { payload?: Record<string, unknown>; response?: string } = {}) => {
+    setInvalid(undefined);
+    return send(decision, extra);
   };
 
   const approveEdited = () => {
@@ -62,7 +46,7 @@ export function ConversationPanel({
       const args = JSON.parse(text) as Record<string, unknown>;
       void decide('approve', { payload: { args } });
     } catch {
-      setMessage('The arguments are not valid JSON.');
+      setInvalid('The arguments are not valid JSON.');
     }
   };
 
