@@ -11,6 +11,7 @@ import { Migration20261127130000_AgentIdleStatus } from './Migration202611271300
 import { Migration20261127132127_SignIn } from './Migration20261127132127_SignIn';
 import { Migration20261127133000_ReachHooks } from './Migration20261127133000_ReachHooks';
 import { Migration20261127140000_AuditSeal } from './Migration20261127140000_AuditSeal';
+import { Migration20261127131500_Notifications } from './Migration20261127131500_Notifications';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261123175446_Initial', class: Migration20261123175446_Initial },
@@ -21,4 +22,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261127132127_SignIn', class: Migration20261127132127_SignIn },
   { name: 'Migration20261127133000_ReachHooks', class: Migration20261127133000_ReachHooks },
   { name: 'Migration20261127140000_AuditSeal', class: Migration20261127140000_AuditSeal },
+  { name: 'Migration20261127131500_Notifications', class: Migration20261127131500_Notifications },
 ];

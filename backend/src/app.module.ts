@@ -14,6 +14,7 @@ import { LoginLimiterModule } from './modules/auth/login-limiter.service';
 import { CommentsModule } from './modules/comments/comments.module';
 import { HealthModule } from './modules/health/health.module';
 import { InterruptsModule } from './modules/interrupts/interrupts.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { SuggestionsModule } from './modules/suggestions/suggestions.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { UsersModule } from './modules/users/users.module';
@@ -54,6 +55,7 @@ export class AppModule {
         SuggestionsModule,
         InterruptsModule,
         WebhooksModule,
+        NotificationsModule,
         RealtimeModule.forRoot({ redisUrl: options.redisUrl }),
         HealthModule.forRoot({ redisUrl: options.redisUrl }),
         RateLimitModule.forRoot({

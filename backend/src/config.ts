@@ -93,6 +93,11 @@ class Environment {
   @IsOptional() @Min(1) @IsInt() WEBHOOK_MAX_FAILURES?: number;
   @IsOptional() @Min(1) @IsInt() WEBHOOK_TIMEOUT_MS?: number;
   @IsOptional() @Min(0) @IsInt() WEBHOOK_POLL_MS?: number;
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+  @IsOptional() @IsString() @IsNotEmpty() SMTP_FROM?: string;
+  @IsOptional() @Min(1) @IsInt() NOTIFY_DIGEST_SECONDS?: number;
 }
 
 /** The names of every variable Tandem reads (for checks that a deployment sets only known ones). */
@@ -162,6 +167,12 @@ export interface TandemConfig {
   metricsToken: string | undefined;
   /** A separate (internal) port that serves `/metrics` without a token. */
   metricsPort: number | undefined;
+  /** Outgoing email (`smtp://` upgrades with STARTTLS when offered, `smtps://` is TLS from the start); none: no email. */
+  smtpUrl: string | undefined;
+  /** The sender of notification emails. */
+  smtpFrom: string;
+  /** Suggestion notifications are mailed as one digest per user and this many seconds. */
+  notifyDigestSeconds: number;
   /** Where people reach the app (links in webhook messages); default `http://localhost:<PORT>`. */
   publicUrl: string;
   /** Outgoing webhooks (issue 14): see `modules/webhooks`. */
@@ -249,6 +260,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     trustProxy: trustProxy(vars.TRUST_PROXY),
     metricsToken: vars.METRICS_TOKEN,
     metricsPort: vars.METRICS_PORT,
+    smtpUrl: vars.SMTP_URL,
+    smtpFrom: vars.SMTP_FROM ?? 'Tandem <tandem@localhost>',
+    notifyDigestSeconds: vars.NOTIFY_DIGEST_SECONDS ?? 300,
     publicUrl: (vars.TANDEM_PUBLIC_URL ?? `http://localhost:${vars.PORT ?? 3000}`).replace(/\/+$/, ''),
     webhooks: {
       allowPrivate: vars.WEBHOOK_ALLOW_PRIVATE === '1',

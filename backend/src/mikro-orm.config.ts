@@ -7,6 +7,8 @@ import { AuditEntryEntity } from './modules/audit/entities/audit-entry.entity';
 import { MfaChallengeEntity } from './modules/auth/entities/mfa-challenge.entity';
 import { SessionEntity } from './modules/auth/entities/session.entity';
 import { CommentEntity } from './modules/comments/entities/comment.entity';
+import { NotificationPreferencesEntity } from './modules/notifications/entities/notification-preferences.entity';
+import { NotificationEntity } from './modules/notifications/entities/notification.entity';
 import { SuggestionEntity } from './modules/suggestions/entities/suggestion.entity';
 import { TaskEntity } from './modules/tasks/entities/task.entity';
 import { UserEntity } from './modules/users/entities/user.entity';
@@ -30,6 +32,8 @@ export const entities = [
   SuggestionEntity,
   CommentEntity,
   AuditEntryEntity,
+  NotificationEntity,
+  NotificationPreferencesEntity,
   WebhookEntity,
 ];
 

@@ -202,4 +202,29 @@ describe('live sockets lose authority when it is taken away, on every node', () 
     expect(staying.revoked).toEqual([]);
     expect(await staying.subscribe('queue')).toMatchObject({ ok: true });
   });
+
+  it('changing a password on node A ends every socket of that user on node B; other sessions cannot reconnect', async () => {
+    const { a, b } = cluster;
+    const user = await a.user('approver');
+    const other = (
+      await b.http.post('/api/auth/login').send({ email: user.email, password: 'password-123' }).expect(200)
+    ).body as { token: string };
+    const own = track(await watch(b, user.token));
+    const elsewhere = track(await watch(b, other.token));
+    expect(await own.subscribe('queue')).toMatchObject({ ok: true });
+    expect(await elsewhere.subscribe('queue')).toMatchObject({ ok: true });
+
+    const changedAt = Date.now();
+    await a.http
+      .post('/api/auth/password')
+      .set(bearer(user.token))
+      .send({ current: 'password-123', next: 'a much longer passphrase 42' })
+      .expect(204);
+    await expectDisconnectedUnauthorized(own, changedAt, ['queue']);
+    await expectDisconnectedUnauthorized(elsewhere, changedAt, ['queue']);
+    expect(await refusedAtConnect(b, other.token)).toBe('unauthorized');
+    // The session that changed it holds: it reconnects and follows the queue again.
+    const again = track(await watch(b, user.token));
+    expect(await again.subscribe('queue')).toMatchObject({ ok: true });
+  });
 });

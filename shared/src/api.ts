@@ -1,5 +1,5 @@
 /** Request and response shapes of the REST API (DESIGN 9). Backend DTO classes implement these. */
-import type { Agent, User, WipLimit, WorkflowPolicy } from './entities.js';
+import type { Agent, Reviewers, User, WipLimit, WorkflowPolicy } from './entities.js';
 import type { Decision, Role, SuggestionKind, TaskPriority, TaskStatus, WorkflowStatus } from './vocabulary.js';
 
 export interface LoginRequest {
@@ -170,6 +170,8 @@ export interface CreateSuggestionRequest {
   payload?: Record<string, unknown>;
   /** Required, except for a `question`. */
   confidence?: number;
+  /** Route it to these reviewers instead of the workflow policy's. */
+  reviewers?: Reviewers;
 }
 export interface ReviseSuggestionRequest {
   action?: string;

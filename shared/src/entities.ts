@@ -43,11 +43,21 @@ export interface Agent {
   version: number;
 }
 
+/** Who should review: named users and/or everyone with one of the roles (routing, notifications, "assigned to me"). */
+export interface Reviewers {
+  users?: string[];
+  roles?: Role[];
+}
+
 export interface WorkflowPolicy {
   requiredApprovals: number;
   autoApproveAbove: number | null;
   suggestionTtlSeconds: number | null;
   separationOfDuties: boolean;
+  /** Reviewers of the workflow's suggestions, unless a suggestion names its own. */
+  reviewers?: Reviewers | null;
+  /** Who hears of an escalation; without it, every admin. */
+  escalationReviewers?: Reviewers | null;
 }
 
 /** A column's work-in-progress limit: over a hard one a create or move is refused (409), over a soft one it warns. */
@@ -155,6 +165,8 @@ export interface Suggestion {
   changesRequested: boolean;
   expiresAt: string | null;
   escalated: boolean;
+  /** Who it is routed to: the suggestion's own reviewers, else the workflow policy's at creation; null for anyone. */
+  reviewers: Reviewers | null;
   createdAt: string;
   updatedAt: string;
   version: number;

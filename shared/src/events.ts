@@ -2,6 +2,7 @@
 import type { AuditCheckpoint } from './audit.js';
 import type { Channel } from './channels.js';
 import type { Actor } from './entities.js';
+import type { Notification } from './notifications.js';
 import type { ActorType, AgentStatus, AuditAction } from './vocabulary.js';
 
 /** A committed change on one channel. `seq` is the audit seq; `prev` the seq of the channel's previous event. */
@@ -91,6 +92,8 @@ export interface StatusRequest {
 export interface ServerToClientEvents {
   event: (envelope: EventEnvelope) => void;
   ephemeral: (event: EphemeralEvent) => void;
+  /** A new notification for the signed-in user, on every socket of that user (never a channel others can join). */
+  notification: (notification: Notification) => void;
 }
 
 export interface ClientToServerEvents {

@@ -11,3 +11,4 @@ export * from './client/suggest.js';
 export * from './audit.js';
 export * from './interrupts.js';
 export * from './webhooks.js';
+export * from './notifications.js';

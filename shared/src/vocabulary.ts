@@ -91,6 +91,8 @@ export const AUDIT_ACTIONS = [
   'user.created',
   'user.updated',
   'user.disabled',
+  /** A person changed their own notification preferences (e.g. email on/off). */
+  'user.preferences_updated',
   'agent.registered',
   'agent.updated',
   'agent.key_rotated',

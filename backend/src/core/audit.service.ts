@@ -27,7 +27,8 @@ export interface AuditDraft {
 
 /**
  * Runs inside the appending transaction, after the entries are inserted: what must commit (or roll back) with
- * the change, e.g. the webhook delivery queue. Registered by the module that owns it; audit knows none of them.
+ * the change, e.g. notifications or the webhook delivery queue. Registered by the module that owns it; audit
+ * knows none of them.
  */
 export type AppendHook = (em: EntityManager, entries: AuditEntry[]) => Promise<void>;
 

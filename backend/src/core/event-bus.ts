@@ -1,11 +1,17 @@
 import { EventEmitter } from 'node:events';
 import { Injectable, Logger } from '@nestjs/common';
-import type { AuditEntry, EphemeralEvent } from '@tandem/shared';
+import type { AuditEntry, EphemeralEvent, Notification } from '@tandem/shared';
 
 /** An audit entry after its transaction committed, with the entity it changed: the source of every event. */
 export interface CommittedEntry {
   entry: AuditEntry;
   data: unknown;
+}
+
+/** A committed notification and the one person it is for. */
+export interface UserNotice {
+  userId: string;
+  notification: Notification;
 }
 
 export type CommittedListener = (committed: CommittedEntry[]) => void | Promise<void>;
@@ -36,6 +42,23 @@ export class EventBus {
     };
     this.emitter.on('committed', safe);
     return () => this.emitter.off('committed', safe);
+  }
+
+  /** Notifications whose transaction committed, for `realtime/` to send to their users' sockets. */
+  publishNotifications(notices: UserNotice[]): void {
+    if (notices.length) setImmediate(() => this.emitter.emit('notifications', notices));
+  }
+
+  onNotifications(listener: (notices: UserNotice[]) => void): () => void {
+    const safe = (notices: UserNotice[]) => {
+      try {
+        listener(notices);
+      } catch (error) {
+        this.logger.error(`notification listener failed: ${error instanceof Error ? error.stack : String(error)}`);
+      }
+    };
+    this.emitter.on('notifications', safe);
+    return () => this.emitter.off('notifications', safe);
   }
 
   /** An event that is not an audit entry (no seq, never replayed), for every subscriber of its channel. */

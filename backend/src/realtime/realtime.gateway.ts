@@ -34,6 +34,7 @@ import {
 import { RateLimitService } from '../common/rate-limit';
 import { AuthService } from '../modules/auth/auth.service';
 import { ChannelAccess } from './channel-access.service';
+import { agentSees } from './channel-membership';
 import { EventLog } from './event-log.service';
 import { PresenceService } from './presence.service';
 import { SocketAuthority } from './socket-authority.service';
@@ -43,6 +44,11 @@ import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime.options';
 interface Subscription {
   lastSent: number;
   buffer: EventEnvelope[] | null;
+  /**
+   * An agent on a board sees it without other agents' suggestions (`agentSees`); `lastSeen` is the channel's last
+   * seq this subscription has accounted for, sent or left out, so `prev` can be given within the agent's view.
+   */
+  agentView: { agentId: string; lastSeen: number } | null;
 }
 
 interface SocketData {
@@ -65,6 +71,12 @@ function cookieValue(header: string | undefined, name: string): string | null {
   return null;
 }
 
+/**
+ * Each signed-in person's own room: every socket of that user, on any node, joins it on connect; it is not a
+ * channel, so nobody can subscribe to it. Notifications go there (through the Redis adapter to every node).
+ */
+const userRoom = (userId: string) => `user:${userId}`;
+
 const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /**
@@ -80,6 +92,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   private readonly pending: AuditEntry[] = [];
   private draining = false;
   private stopListening: () => void = () => undefined;
+  private stopNotifying: () => void = () => undefined;
   private stopEphemeral: () => void = () => undefined;
   /** Packets that may wait in a socket's write buffer (it stopped reading) before the node drops it. */
   private readonly bufferLimit = loadConfig().socketMaxBufferedEvents;
@@ -108,6 +121,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       (envelopes) => this.deliver(envelopes),
     );
     this.stopListening = this.bus.onCommitted((committed) => this.enqueue(committed));
+    this.stopNotifying = this.bus.onNotifications((notices) => {
+      for (const { userId, notification } of notices) server.to(userRoom(userId)).emit('notification', notification);
+    });
     // Through the adapter, so subscribers on every node get it (e.g. a signed audit checkpoint).
     this.stopEphemeral = this.bus.onEphemeral((event) => server.to(event.channel).emit('ephemeral', event));
     this.authority.attach(server, (socket, channel) => this.leave(socket, channel));
@@ -118,6 +134,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   async onModuleDestroy(): Promise<void> {
     this.stopListening();
+    this.stopNotifying();
     this.stopEphemeral();
     this.authority.detach();
     this.pending.length = 0;
@@ -173,6 +190,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     });
     const { caller } = socket.data;
     if (caller.type === 'agent') void this.presence.agentConnected(this.socketKey(socket), caller.id);
+    if (caller.type === 'human') void socket.join(userRoom(caller.id));
   }
 
   /** Socket messages share the caller's budget (per user, per agent key), so a noisy agent cannot starve others. */
@@ -205,13 +223,16 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const decision = await this.access.authorize(caller, meta, request.channel);
     if (!decision.ok) return decision;
     const { channel } = decision;
-    const subscription: Subscription = { lastSent: 0, buffer: [] };
+    const agentId = caller.type === 'agent' && channel.startsWith('workflow:') ? caller.id : undefined;
+    const subscription: Subscription = { lastSent: 0, buffer: [], agentView: null };
     subscriptions.set(channel, subscription);
     await socket.join(channel);
     let ack: SubscribeAck;
     try {
+      // Read before the replay: every entry up to it is either replayed or left out of the agent's view.
+      if (agentId) subscription.agentView = { agentId, lastSeen: await this.log.head(channel) };
       if (isSeq(since)) {
-        const replay = await this.log.replay(channel, since);
+        const replay = await this.log.replay(channel, since, agentId);
         replaysServed.inc({ outcome: replay.resync ? 'resync' : 'replayed' });
         replayedEvents.inc(replay.resync ? 0 : replay.events.length);
         if (replay.resync) {
@@ -223,7 +244,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
           ack = { ok: true, head: replay.head, replayed: replay.events.length };
         }
       } else {
-        subscription.lastSent = await this.log.head(channel);
+        subscription.lastSent = await this.log.head(channel, agentId);
         ack = { ok: true, head: subscription.lastSent, replayed: 0 };
       }
     } catch (error) {
@@ -235,7 +256,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     }
     const held = (subscription.buffer ?? []).sort((a, b) => a.seq - b.seq);
     subscription.buffer = null;
-    for (const envelope of held) this.send(socket, subscription, envelope);
+    for (const envelope of held) this.forward(socket, subscription, envelope);
     const workflowId = parseChannel(channel);
     if (workflowId?.kind === 'workflow' && caller.type !== 'system') {
       const viewer = { type: caller.type, id: caller.id, name: caller.name };
@@ -273,6 +294,20 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     socket.emit('event', envelope);
   }
 
+  /** Sends a live event as this subscription sees it (see `Subscription.agentView`). */
+  private forward(socket: TandemSocket, subscription: Subscription, envelope: EventEnvelope): void {
+    const view = subscription.agentView;
+    if (!view) return this.send(socket, subscription, envelope);
+    const visible = agentSees(envelope, view.agentId);
+    // Late (arrived after a later one): its own `prev` lets the client repair a gap by replaying its view.
+    if (envelope.seq <= view.lastSeen) return visible ? this.send(socket, subscription, envelope) : undefined;
+    const inOrder = envelope.prev === view.lastSeen;
+    view.lastSeen = envelope.seq;
+    if (!visible) return;
+    // In order, everything before it went through here: its previous event in this view is the last one sent.
+    this.send(socket, subscription, inOrder ? { ...envelope, prev: subscription.lastSent } : envelope);
+  }
+
   /**
    * A subscriber that stopped reading would otherwise hold every later event in this node's memory (until the
    * ping timeout, ~45 s). Past the limit it is dropped without waiting for a drain that will not come; when it
@@ -300,7 +335,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         const subscription = socket?.data.subscriptions?.get(envelope.channel);
         if (!socket || !subscription || this.droppedAsSlow(socket)) continue;
         if (subscription.buffer) subscription.buffer.push(envelope);
-        else this.send(socket, subscription, envelope);
+        else this.forward(socket, subscription, envelope);
       }
     }
   }

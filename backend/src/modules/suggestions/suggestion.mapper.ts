@@ -28,6 +28,7 @@ export function toSuggestion(entity: SuggestionEntity): Suggestion {
     changesRequested: entity.changesRequested,
     expiresAt: entity.expiresAt?.toISOString() ?? null,
     escalated: entity.escalated,
+    reviewers: entity.reviewers,
     createdAt: entity.createdAt.toISOString(),
     updatedAt: entity.updatedAt.toISOString(),
     version: entity.version,

@@ -11,6 +11,7 @@ import { AuditService } from '../../core/audit.service';
 import { WritePath } from '../../core/write-path.service';
 import { AuthService } from '../auth/auth.service';
 import { TaskEntity } from '../tasks/entities/task.entity';
+import { assertKnownReviewers, normalizeReviewers } from '../users/reviewers';
 import { DEFAULT_POLICY, WorkflowEntity } from '../workflows/entities/workflow.entity';
 import { WorkflowAccess } from '../workflows/workflow-access.service';
 import type { CreateSuggestionDto, ListSuggestionsQueryDto, ReviseSuggestionDto } from './dto/suggestion.dto';
@@ -72,6 +73,7 @@ export class SuggestionsService {
       suggestion = await this.writes.run(caller, meta, async (tx) => {
         const { workflow, task } = await this.target(tx.em, dto);
         await this.access.assertCanAct(tx.em, caller, meta, workflow.id);
+        await assertKnownReviewers(tx.em, dto.reviewers, 'reviewers.users');
         const policy = { ...DEFAULT_POLICY, ...workflow.policy };
         const now = new Date();
         const entity = tx.em.create(SuggestionEntity, {
@@ -87,6 +89,8 @@ export class SuggestionsService {
           idempotencyKey: key,
           revisions: [revisionOf(1, action, dto.reasoning ?? '', payload, confidence, now, null)],
           expiresAt: policy.suggestionTtlSeconds ? new Date(now.getTime() + policy.suggestionTtlSeconds * 1000) : null,
+          // Routing is fixed when it is posted: its own reviewers, else the policy's.
+          reviewers: normalizeReviewers(dto.reviewers) ?? normalizeReviewers(policy.reviewers),
           createdAt: now,
           updatedAt: now,
         });
@@ -107,6 +111,7 @@ export class SuggestionsService {
             'confidence',
             'taskVersion',
             'expiresAt',
+            'reviewers',
           ]),
           context: { idempotencyKey: key },
           data: () => toSuggestion(entity),
@@ -136,7 +141,21 @@ export class SuggestionsService {
     // Agents see only their own suggestions (another agent's filter simply matches nothing).
     if (caller.type === 'agent') where.agent = query.agentId && query.agentId !== caller.id ? [] : caller.id;
     if (Array.isArray(where.agent)) return { items: [], nextCursor: null };
-    const rows = await em.find(SuggestionEntity, where, { orderBy: { id: 'asc' }, limit: limit + 1 });
+    const qb = em
+      .createQueryBuilder(SuggestionEntity)
+      .select('*')
+      .where(where)
+      .orderBy({ id: 'asc' })
+      .limit(limit + 1);
+    if (query.assignedTo === 'me') {
+      // Routed to me by name or by my role (an agent is never a reviewer).
+      if (caller.type !== 'human') return { items: [], nextCursor: null };
+      qb.andWhere('(reviewers @> ?::jsonb or reviewers @> ?::jsonb)', [
+        JSON.stringify({ users: [caller.id] }),
+        JSON.stringify({ roles: [caller.role] }),
+      ]);
+    }
+    const rows = await qb.getResult();
     return toPage(rows.map(toSuggestion), limit, (row) => row.id);
   }
 

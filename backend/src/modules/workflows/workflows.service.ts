@@ -16,6 +16,7 @@ import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage } from '../../common/paging';
 import { WritePath, type WriteTx } from '../../core/write-path.service';
 import { AgentEntity } from '../agents/entities/agent.entity';
+import { policyReviewers } from '../users/reviewers';
 import type { AssignAgentsDto, CreateWorkflowDto, ListWorkflowsQueryDto, UpdateWorkflowDto } from './dto/workflow.dto';
 import { WorkflowAgentEntity } from './entities/workflow-agent.entity';
 import { DEFAULT_POLICY, WorkflowEntity } from './entities/workflow.entity';
@@ -111,12 +112,13 @@ export class WorkflowsService {
 
   async create(caller: Caller, meta: RequestMeta, dto: CreateWorkflowDto): Promise<Workflow> {
     return this.writes.run(caller, meta, async (tx) => {
+      const policyPatch = await policyReviewers(tx.em, dto.policy);
       const workflow = tx.em.create(WorkflowEntity, {
         name: dto.name,
         description: dto.description ?? '',
         status: dto.status ?? 'draft',
         createdBy: caller.id,
-        policy: { ...DEFAULT_POLICY, ...dto.policy },
+        policy: { ...DEFAULT_POLICY, ...policyPatch },
         wipLimits: patchWipLimits({}, dto.wipLimits ?? {}),
       });
       const changes = creationChanges(workflow, ['name', 'description', 'status', 'policy', 'wipLimits']);
@@ -129,7 +131,8 @@ export class WorkflowsService {
       const workflow = await tx.lock(WorkflowEntity, id, 'workflow');
       if (dto.version !== undefined && dto.version !== workflow.version)
         throw AppError.versionConflict('workflow', await this.one(tx.em, workflow));
-      const policy = dto.policy ? { ...DEFAULT_POLICY, ...workflow.policy, ...dto.policy } : undefined;
+      const policyPatch = await policyReviewers(tx.em, dto.policy);
+      const policy = policyPatch ? { ...DEFAULT_POLICY, ...workflow.policy, ...policyPatch } : undefined;
       const changes = applyPatch(workflow, {
         name: dto.name,
         description: dto.description,

@@ -12,6 +12,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateNested,
 } from 'class-validator';
 import {
   DECISIONS,
@@ -25,6 +26,7 @@ import {
   type SuggestionStatus,
 } from '@tandem/shared';
 import { PageQueryDto } from '../../../common/paging';
+import { ReviewersDto } from '../../workflows/dto/workflow.dto';
 
 export class CreateSuggestionDto implements CreateSuggestionRequest {
   @IsOptional()
@@ -60,6 +62,12 @@ export class CreateSuggestionDto implements CreateSuggestionRequest {
   @Min(0)
   @Max(1)
   confidence?: number;
+
+  /** Route it to these reviewers instead of the workflow policy's. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReviewersDto)
+  reviewers?: ReviewersDto;
 }
 
 /** A new revision: any of the content fields of the original post. */
@@ -111,6 +119,11 @@ export class ListSuggestionsQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID()
   taskId?: string;
+
+  /** `me`: suggestions routed to the caller, by name or by role (the queue's "assigned to me"). */
+  @IsOptional()
+  @IsIn(['me'])
+  assignedTo?: 'me';
 }
 
 export const MAX_WAIT_SECONDS = 60;

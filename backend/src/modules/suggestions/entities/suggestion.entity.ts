@@ -4,6 +4,7 @@ import {
   SUGGESTION_KINDS,
   SUGGESTION_STATUSES,
   type Approval,
+  type Reviewers,
   type SuggestionKind,
   type SuggestionRevision,
   type SuggestionStatus,
@@ -87,4 +88,8 @@ export class SuggestionEntity extends BaseEntity {
 
   @Property({ type: 'boolean' })
   escalated: Opt<boolean> = false;
+
+  /** Who it is routed to (its own reviewers, else the policy's when it was posted); null: any approver. */
+  @Property({ type: 'json', nullable: true })
+  reviewers: Reviewers | null = null;
 }

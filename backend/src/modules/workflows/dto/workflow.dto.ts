@@ -17,8 +17,11 @@ import {
   ValidateNested,
 } from 'class-validator';
 import {
+  ROLES,
   WORKFLOW_STATUSES,
   type AssignAgentsRequest,
+  type Reviewers,
+  type Role,
   type WipLimit,
   type WipLimitsPatch,
   type CreateWorkflowRequest,
@@ -27,6 +30,21 @@ import {
   type WorkflowStatus,
 } from '@tandem/shared';
 import { PageQueryDto } from '../../../common/paging';
+
+/** Named reviewers: users by id and/or everyone with one of the roles. */
+export class ReviewersDto implements Reviewers {
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  users?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(ROLES.length)
+  @IsIn(ROLES, { each: true })
+  roles?: Role[];
+}
 
 export class PolicyDto implements Partial<WorkflowPolicy> {
   @IsOptional()
@@ -50,6 +68,18 @@ export class PolicyDto implements Partial<WorkflowPolicy> {
   @IsOptional()
   @IsBoolean()
   separationOfDuties?: boolean;
+
+  /** Who reviews this workflow's suggestions (unless a suggestion names its own); null clears it. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReviewersDto)
+  reviewers?: ReviewersDto | null;
+
+  /** Who hears of an escalation; without it every admin does. Null clears it. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ReviewersDto)
+  escalationReviewers?: ReviewersDto | null;
 }
 
 export class WipLimitDto implements WipLimit {
