@@ -244,6 +244,12 @@ describe('hostile input', () => {
       },
       { key: 'PATCH /api/webhooks/{id}', path: `/api/webhooks/${webhookId}`, token: admin, base: { description: 'd' } },
       { key: 'POST /api/audit/retention', path: '/api/audit/retention', token: admin, base: { before: '2001-01-01' } },
+      {
+        key: 'PATCH /api/notifications/preferences',
+        path: '/api/notifications/preferences',
+        token: user.token,
+        base: { email: false },
+      },
       // Last: a value it accepts (an empty list) takes the spare agent off the spare workflow.
       {
         key: 'PUT /api/workflows/{id}/agents',
@@ -271,6 +277,8 @@ describe('hostile input', () => {
       'DELETE /api/webhooks/{id}',
       'POST /api/webhooks/{id}/deliveries/{deliveryId}/redeliver',
       'POST /api/audit/checkpoints',
+      'POST /api/notifications/read-all',
+      'POST /api/notifications/{id}/read',
     ];
     const doc = (await t.http.get('/api/docs/json').expect(200)).body as { paths: Record<string, object> };
     const mutating = Object.entries(doc.paths).flatMap(([path, methods]) =>
