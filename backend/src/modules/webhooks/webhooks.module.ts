@@ -8,6 +8,7 @@ import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
+  // Entities come from the modules' forFeature (app.module's autoLoadEntities): without it, every write was a 500.
   imports: [MikroOrmModule.forFeature([WebhookEntity])],
   controllers: [WebhooksController],
   providers: [WebhooksService, WebhookQueue, WebhookDispatcher],
