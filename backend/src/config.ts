@@ -62,6 +62,7 @@ class Environment {
   @IsOptional() @Min(0) @IsInt() RATE_LIMIT_HUMAN_PER_MINUTE?: number;
   @IsOptional() @Min(0) @IsInt() RATE_LIMIT_AGENT_PER_MINUTE?: number;
   @IsOptional() @Min(1) @IsInt() SOCKET_MAX_BUFFERED_EVENTS?: number;
+  @IsOptional() @Min(1) @IsInt() REALTIME_REORDER_WAIT_MS?: number;
   @IsOptional() @Min(0) @IsInt() TANDEM_SCHEDULER_INTERVAL_MS?: number;
   @IsOptional() @IsString() TANDEM_FRONTEND_DIR?: string;
   @IsOptional() @IsIn(FLAG) TANDEM_MIGRATE_ON_START?: string;
@@ -129,7 +130,10 @@ export interface TandemConfig {
    * `DATABASE_URL`: both run on `DATABASE_URL`, and the server has whatever rights that login has.
    */
   migrationDatabaseUrl: string | undefined;
-  /** The runtime login role that migrations grant the app's rights to (`TANDEM_DB_ROLE`, default `tandem_app`). */
+  /**
+   * The runtime login role that migrations grant the app's rights to: `TANDEM_DB_ROLE`, else `DATABASE_URL`'s user
+   * when `MIGRATION_DATABASE_URL` is set, else `tandem_app`.
+   */
   dbRole: string;
   /** Seconds between signed audit checkpoints (`AUDIT_CHECKPOINT_SECONDS`, default 60; 0 turns the timer off). */
   auditCheckpointSeconds: number;
@@ -145,6 +149,8 @@ export interface TandemConfig {
   rateLimits: { humanPerMinute: number; agentPerMinute: number };
   /** Packets that may wait in a socket's write buffer before the node drops that socket. */
   socketMaxBufferedEvents: number;
+  /** How long a node holds later events while an earlier seq is on its way from another node (then: lost). */
+  realtimeReorderWaitMs: number;
   /** The suggestion scheduler's tick; 0 turns it off on this node. */
   schedulerIntervalMs: number;
   frontendDir: string | undefined;
@@ -208,6 +214,12 @@ const messages = (errors: ValidationError[], raw: Record<string, string>) =>
     Object.values(error.constraints ?? {}).map((message) => `${message} (got ${JSON.stringify(raw[error.property])})`),
   );
 
+/** With two logins the runtime role is `DATABASE_URL`'s user; otherwise `tandem_app`, which migrations grant to. */
+function runtimeRoleOf(databaseUrl: string | undefined, migrationUrl: string | undefined): string {
+  const user = databaseUrl && migrationUrl ? decodeURIComponent(new URL(databaseUrl).username) : '';
+  return user || 'tandem_app';
+}
+
 /** Reads and checks the environment; throws a `ConfigError` naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
   const raw: Record<string, string> = {};
@@ -230,7 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     redisPrefix: vars.TANDEM_REDIS_PREFIX ?? 'tandem',
     nodeId: vars.TANDEM_NODE_ID ?? `node-${process.pid}`,
     migrationDatabaseUrl: vars.MIGRATION_DATABASE_URL,
-    dbRole: vars.TANDEM_DB_ROLE ?? 'tandem_app',
+    dbRole: vars.TANDEM_DB_ROLE ?? runtimeRoleOf(vars.DATABASE_URL, vars.MIGRATION_DATABASE_URL),
     auditCheckpointSeconds: vars.AUDIT_CHECKPOINT_SECONDS ?? 60,
     // A PEM in one environment line may carry literal `\n`s.
     auditSigningKey: vars.AUDIT_SIGNING_KEY?.replace(/\\n/g, '\n'),
@@ -243,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
       agentPerMinute: vars.RATE_LIMIT_AGENT_PER_MINUTE ?? 300,
     },
     socketMaxBufferedEvents: vars.SOCKET_MAX_BUFFERED_EVENTS ?? 2000,
+    realtimeReorderWaitMs: vars.REALTIME_REORDER_WAIT_MS ?? 1000,
     schedulerIntervalMs: vars.TANDEM_SCHEDULER_INTERVAL_MS ?? 1000,
     frontendDir: vars.TANDEM_FRONTEND_DIR,
     migrateOnStart: vars.TANDEM_MIGRATE_ON_START !== '0',

@@ -6,6 +6,7 @@ import type { AuditFilter } from '@tandem/shared';
  */
 export const swrKeys = {
   me: () => ['me'] as const,
+  sessions: () => ['sessions'] as const,
   workflows: () => ['workflows'] as const,
   workflow: (id: string) => ['workflow', id] as const,
   board: (workflowId: string) => ['board', workflowId] as const,
@@ -16,10 +17,13 @@ export const swrKeys = {
   queue: () => ['queue'] as const,
   agents: () => ['agents'] as const,
   users: () => ['users'] as const,
+  people: () => ['people'] as const,
   audit: (filter: AuditFilter) => ['audit', JSON.stringify(filter)] as const,
   auditVerify: () => ['audit-verify'] as const,
   health: () => ['health'] as const,
   presence: (workflowId: string) => ['presence', workflowId] as const,
+  webhooks: () => ['webhooks'] as const,
+  webhookDeliveries: (id: string) => ['webhook-deliveries', id] as const,
 };
 
 export type SwrKey = ReturnType<(typeof swrKeys)[keyof typeof swrKeys]>;

@@ -9,6 +9,7 @@ import type {
   CreateUserRequest,
   CreatedUser,
   ResetPasswordResponse,
+  PersonSummary,
   CreateWorkflowRequest,
   DecideSuggestionRequest,
   LoginRequest,
@@ -31,6 +32,14 @@ import type {
 import type { AuditFilter } from '../audit.js';
 import type { Agent, AuditEntry, Comment, Page, Suggestion, Task, User, Workflow } from '../entities.js';
 import type { SuggestionStatus } from '../vocabulary.js';
+import type { CreatedInterrupt, CreateInterruptRequest, InterruptState } from '../interrupts.js';
+import type {
+  CreateWebhookRequest,
+  UpdateWebhookRequest,
+  Webhook,
+  WebhookDeliveryAttempt,
+  WebhookWithSecret,
+} from '../webhooks.js';
 import { TandemApiError } from './api-error.js';
 
 export interface RestClientOptions {
@@ -191,6 +200,10 @@ export class RestClient {
   createUser(body: CreateUserRequest): Promise<CreatedUser> {
     return this.json('POST', '/api/users', { body });
   }
+  /** Names of all people, for anyone signed in (the full user list stays admin-only). */
+  listPeople(query?: PageQuery): Promise<Page<PersonSummary>> {
+    return this.json('GET', '/api/users/directory', { query: { ...query } });
+  }
   resetPassword(id: string): Promise<ResetPasswordResponse> {
     return this.json('POST', path`/api/users/${id}/reset-password`);
   }
@@ -222,7 +235,8 @@ export class RestClient {
   }
 
   // workflows
-  listWorkflows(query?: PageQuery): Promise<Page<Workflow>> {
+  /** `includeArchived: 'true'` lists archived workflows too. */
+  listWorkflows(query?: PageQuery & { includeArchived?: 'true' | 'false' }): Promise<Page<Workflow>> {
     return this.json('GET', '/api/workflows', { query: { ...query } });
   }
   getWorkflow(id: string): Promise<Workflow> {
@@ -296,6 +310,35 @@ export class RestClient {
     return this.json('POST', path`/api/suggestions/${id}/decision`, { body });
   }
 
+  // LangGraph interrupts (kind `interrupt`); `interrupts: [...]` answers an array
+  createInterrupt(body: CreateInterruptRequest): Promise<CreatedInterrupt | CreatedInterrupt[]> {
+    return this.json('POST', '/api/interrupts', { body });
+  }
+  /** With `wait` (seconds, at most 60): `{status: 'pending'}` or `{status: 'decided', response}`. */
+  getInterrupt(id: string, options: { wait?: number; signal?: AbortSignal } = {}): Promise<InterruptState> {
+    return this.json('GET', path`/api/interrupts/${id}`, { query: { wait: options.wait }, signal: options.signal });
+  }
+
+  // webhooks (admins)
+  listWebhooks(query?: PageQuery): Promise<Page<Webhook>> {
+    return this.json('GET', '/api/webhooks', { query: { ...query } });
+  }
+  createWebhook(body: CreateWebhookRequest): Promise<WebhookWithSecret> {
+    return this.json('POST', '/api/webhooks', { body });
+  }
+  updateWebhook(id: string, body: UpdateWebhookRequest): Promise<Webhook> {
+    return this.json('PATCH', path`/api/webhooks/${id}`, { body });
+  }
+  deleteWebhook(id: string): Promise<Webhook> {
+    return this.json('DELETE', path`/api/webhooks/${id}`);
+  }
+  webhookDeliveries(id: string, query?: PageQuery): Promise<Page<WebhookDeliveryAttempt>> {
+    return this.json('GET', path`/api/webhooks/${id}/deliveries`, { query: { ...query } });
+  }
+  redeliverWebhook(id: string, deliveryId: string): Promise<{ deliveryId: string; eventId: string; state: string }> {
+    return this.json('POST', path`/api/webhooks/${id}/deliveries/${deliveryId}/redeliver`);
+  }
+
   // comments
   listComments(taskId: string, query?: PageQuery): Promise<Page<Comment>> {
     return this.json('GET', path`/api/tasks/${taskId}/comments`, { query: { ...query } });
@@ -311,6 +354,10 @@ export class RestClient {
   }
 
   // audit (admin)
+  /** Recent work on the boards, for anyone signed in (ip and user agent left out). */
+  recentActivity(query: { limit?: number } = {}): Promise<Page<AuditEntry>> {
+    return this.json('GET', '/api/audit/activity', { query: { ...query } });
+  }
   searchAudit(query?: AuditQuery): Promise<Page<AuditEntry>> {
     return this.json('GET', '/api/audit', { query: { ...query } });
   }
