@@ -22,6 +22,8 @@ export const swrKeys = {
   auditVerify: () => ['audit-verify'] as const,
   health: () => ['health'] as const,
   presence: (workflowId: string) => ['presence', workflowId] as const,
+  webhooks: () => ['webhooks'] as const,
+  webhookDeliveries: (id: string) => ['webhook-deliveries', id] as const,
 };
 
 export type SwrKey = ReturnType<(typeof swrKeys)[keyof typeof swrKeys]>;
