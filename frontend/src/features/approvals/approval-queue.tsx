@@ -2,7 +2,7 @@
 
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSWRConfig } from 'swr';
-import type { Agent, Decision, Suggestion, Task } from '@tandem/shared';
+import { isRoutedTo, type Agent, type Decision, type Suggestion, type Task } from '@tandem/shared';
 import { errorMessage, getClient, isConflict } from '@/lib/client';
 import { formatTime, percent } from '@/lib/format';
 import { Empty, ErrorState, Loading } from '@/lib/states';
@@ -226,6 +226,20 @@ function SuggestionDetail({
   );
 }
 
+/** "Assigned to me", kept in the URL (`?assignedTo=me`, as the API names it) so a link can open it. */
+function useAssignedToMeFilter(): [boolean, (value: boolean) => void] {
+  const [mine, setMine] = useState(false);
+  useEffect(() => setMine(new URLSearchParams(window.location.search).get('assignedTo') === 'me'), []);
+  const set = (value: boolean) => {
+    setMine(value);
+    const url = new URL(window.location.href);
+    if (value) url.searchParams.set('assignedTo', 'me');
+    else url.searchParams.delete('assignedTo');
+    window.history.replaceState(null, '', url);
+  };
+  return [mine, set];
+}
+
 export function ApprovalQueue() {
   const session = useSession();
   const canDecide = session.can('approver');
@@ -233,7 +247,12 @@ export function ApprovalQueue() {
   const agents = useAgents();
   const agentsById = useMemo(() => new Map((agents.data ?? []).map((agent) => [agent.id, agent])), [agents.data]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  const items = useMemo(() => queue.data ?? [], [queue.data]);
+  const [mineOnly, setMineOnly] = useAssignedToMeFilter();
+  const user = session.user;
+  const items = useMemo(
+    () => (queue.data ?? []).filter((item) => !mineOnly || (user && isRoutedTo(item.reviewers, user))),
+    [queue.data, mineOnly, user],
+  );
   const selectedIndex = Math.max(
     0,
     items.findIndex((item) => item.id === selectedId),
@@ -259,6 +278,15 @@ export function ApprovalQueue() {
       <h1>
         Approvals <span className="muted">({items.length} pending)</span>
       </h1>
+      <label className="row small">
+        <input
+          type="checkbox"
+          data-testid="assigned-to-me"
+          checked={mineOnly}
+          onChange={(event) => setMineOnly(event.target.checked)}
+        />
+        Assigned to me
+      </label>
       {canDecide && (
         <p className="muted small">
           Keys: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>a</kbd> approve, <kbd>r</kbd> reject, <kbd>e</kbd> edit,{' '}
@@ -266,7 +294,7 @@ export function ApprovalQueue() {
         </p>
       )}
       {items.length === 0 ? (
-        <Empty>Nothing waits for a decision.</Empty>
+        <Empty>{mineOnly ? 'Nothing waits for your review.' : 'Nothing waits for a decision.'}</Empty>
       ) : (
         <div className="split">
           <ol className="queue-list" aria-label="Pending suggestions" data-testid="queue-list">

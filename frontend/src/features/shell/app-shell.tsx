@@ -6,6 +6,7 @@ import type { ReactNode } from 'react';
 import { useSWRConfig } from 'swr';
 import { getClient } from '@/lib/client';
 import { ConnectionIndicator } from '@/lib/live';
+import { NotificationBell } from '@/features/notifications/notification-bell';
 import { useSession } from './use-session';
 
 const NAV = [
@@ -50,6 +51,7 @@ export function AppShell({ children, wide = false }: { children: ReactNode; wide
         </nav>
         <div className="topbar-end">
           <ConnectionIndicator />
+          <NotificationBell />
           <span className="who" title={session.user.email}>
             {session.user.name} <span className="role">{session.user.role}</span>
           </span>
