@@ -16,6 +16,8 @@ FROM node:22-bookworm-slim AS backend
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
+# The nodes' shared data folder (audit signing key, checkpoint file): a volume mounted here starts owned by node.
+RUN mkdir -p /var/lib/tandem && chown node:node /var/lib/tandem
 USER node
 EXPOSE 3000
 # SIGTERM reaches node directly (exec form): it drains requests and sockets and exits within 10 s.

@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { loadConfig } from '../backend/src/config';
 
 /** SQL identifier and literal for the runtime role's name (configurable: `TANDEM_DB_ROLE`). */
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -18,8 +19,8 @@ const literal = (name: string) => `'${name.replace(/'/g, "''")}'`;
  * - adds audit_checkpoint, the signed `{seq, hash, at}` of the head, append-only like the log.
  */
 export class Migration20261127140000_AuditSeal extends Migration {
-  /** Read when the migration runs, so an operator's `TANDEM_DB_ROLE` applies. */
-  private readonly role = process.env.TANDEM_DB_ROLE || 'tandem_app';
+  /** Read when the migration runs: `TANDEM_DB_ROLE`, or `DATABASE_URL`'s user next to a `MIGRATION_DATABASE_URL`. */
+  private readonly role = loadConfig().dbRole;
 
   override up(): void {
     const role = ident(this.role);

@@ -111,11 +111,22 @@ function pipeOutput(child, { name, logDir, echo }) {
   child.once('exit', () => file?.end());
 }
 
+/**
+ * The nodes' runtime login on the owner's database (`tandem_app`, as in docker-compose.yml): the migrate job creates
+ * it if it is missing; it cannot change the audit log. `databaseUrl` stays the owner's (migrations, retention).
+ */
+export function runtimeDatabaseUrl(databaseUrl) {
+  const url = new URL(databaseUrl);
+  url.username = 'tandem_app';
+  url.password = 'tandem-app';
+  return url.toString();
+}
+
 /** Applies the migrations once, as the compose `migrate` job does. */
 export function migrate(databaseUrl) {
   const result = spawnSync(NODE_BIN, [MIGRATE_JS], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl },
+    env: { ...process.env, DATABASE_URL: runtimeDatabaseUrl(databaseUrl), MIGRATION_DATABASE_URL: databaseUrl },
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`migrations failed:\n${result.stdout}\n${result.stderr}`);
@@ -242,7 +253,8 @@ export const CLUSTER_NODES = 2;
 /** What every backend node of the cluster gets, as docker-compose.yml's `x-backend` environment gives it. */
 export function nodeEnvironment({ databaseUrl, redisUrl }) {
   return {
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: runtimeDatabaseUrl(databaseUrl),
+    MIGRATION_DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl ?? '',
     // Only the migrate job migrates: never several nodes at once on boot.
     TANDEM_MIGRATE_ON_START: '0',

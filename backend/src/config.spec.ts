@@ -38,6 +38,18 @@ describe('loadConfig', () => {
     expect(config.rateLimits.agentPerMinute).toBe(0);
   });
 
+  it('takes the runtime role from DATABASE_URL when a separate owner login is given', () => {
+    const owner = 'postgres://owner:x@db:5432/tandem';
+    expect(loadConfig({ DATABASE_URL: 'postgres://app_rt:y@db:5432/tandem' }).dbRole).toBe('tandem_app');
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://app_rt:y@db:5432/tandem', MIGRATION_DATABASE_URL: owner }).dbRole,
+    ).toBe('app_rt');
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://app_rt:y@db/tandem', MIGRATION_DATABASE_URL: owner, TANDEM_DB_ROLE: 'r' })
+        .dbRole,
+    ).toBe('r');
+  });
+
   it('refuses a port that is not a number, naming the variable and the value', () => {
     const found = problems({ PORT: 'abc' });
     expect(found).toHaveLength(1);

@@ -129,7 +129,10 @@ export interface TandemConfig {
    * `DATABASE_URL`: both run on `DATABASE_URL`, and the server has whatever rights that login has.
    */
   migrationDatabaseUrl: string | undefined;
-  /** The runtime login role that migrations grant the app's rights to (`TANDEM_DB_ROLE`, default `tandem_app`). */
+  /**
+   * The runtime login role that migrations grant the app's rights to: `TANDEM_DB_ROLE`, else `DATABASE_URL`'s user
+   * when `MIGRATION_DATABASE_URL` is set, else `tandem_app`.
+   */
   dbRole: string;
   /** Seconds between signed audit checkpoints (`AUDIT_CHECKPOINT_SECONDS`, default 60; 0 turns the timer off). */
   auditCheckpointSeconds: number;
@@ -208,6 +211,12 @@ const messages = (errors: ValidationError[], raw: Record<string, string>) =>
     Object.values(error.constraints ?? {}).map((message) => `${message} (got ${JSON.stringify(raw[error.property])})`),
   );
 
+/** With two logins the runtime role is `DATABASE_URL`'s user; otherwise `tandem_app`, which migrations grant to. */
+function runtimeRoleOf(databaseUrl: string | undefined, migrationUrl: string | undefined): string {
+  const user = databaseUrl && migrationUrl ? decodeURIComponent(new URL(databaseUrl).username) : '';
+  return user || 'tandem_app';
+}
+
 /** Reads and checks the environment; throws a `ConfigError` naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
   const raw: Record<string, string> = {};
@@ -230,7 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     redisPrefix: vars.TANDEM_REDIS_PREFIX ?? 'tandem',
     nodeId: vars.TANDEM_NODE_ID ?? `node-${process.pid}`,
     migrationDatabaseUrl: vars.MIGRATION_DATABASE_URL,
-    dbRole: vars.TANDEM_DB_ROLE ?? 'tandem_app',
+    dbRole: vars.TANDEM_DB_ROLE ?? runtimeRoleOf(vars.DATABASE_URL, vars.MIGRATION_DATABASE_URL),
     auditCheckpointSeconds: vars.AUDIT_CHECKPOINT_SECONDS ?? 60,
     // A PEM in one environment line may carry literal `\n`s.
     auditSigningKey: vars.AUDIT_SIGNING_KEY?.replace(/\\n/g, '\n'),

@@ -4,7 +4,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { createApp } from './app.factory';
 import { startDemo } from './demo/demo-agents';
 import { loadConfig, StartupError } from './config';
-import { databaseLogins } from './database/credentials';
+import { databaseLogins, ensureRuntimeLogin } from './database/credentials';
 import { runMigrations } from './database/migrate';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres';
 import { assertAdminPassword } from './modules/auth/password-policy';
@@ -34,6 +34,7 @@ async function main() {
       );
     }
     // In a cluster the one-shot migrate job migrates (TANDEM_MIGRATE_ON_START=0), never several nodes at once.
+    await ensureRuntimeLogin(logins);
     if (config.migrateOnStart) {
       const applied = await runMigrations(logins.ownerUrl);
       if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);

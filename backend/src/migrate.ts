@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig, StartupError } from './config';
-import { databaseLogins } from './database/credentials';
+import { databaseLogins, ensureRuntimeLogin } from './database/credentials';
 import { runMigrations } from './database/migrate';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 
@@ -14,7 +14,9 @@ async function main() {
     ? undefined
     : await startEmbeddedPostgres(config.dataDir, { runtimeRole: config.dbRole });
   try {
-    const applied = await runMigrations(databaseLogins(config, embedded).ownerUrl);
+    const logins = databaseLogins(config, embedded);
+    await ensureRuntimeLogin(logins);
+    const applied = await runMigrations(logins.ownerUrl);
     console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
   } finally {
     await embedded?.stop();

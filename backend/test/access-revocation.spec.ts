@@ -1,7 +1,15 @@
 import type { Socket } from 'socket.io-client';
 import type { AccessRevoked, EphemeralEvent, EventEnvelope, SubscribeAck, Suggestion } from '@tandem/shared';
 import { workflowChannel } from '@tandem/shared';
-import { connected, rawSocket, startCluster, touchWorkflow, waitFor, type Cluster } from './support/nodes';
+import {
+  connected,
+  rawSocket,
+  recordingClient,
+  startCluster,
+  touchWorkflow,
+  waitFor,
+  type Cluster,
+} from './support/nodes';
 import { REDIS_URL } from './support/services';
 import { ADMIN, bearer, type TestApp } from './support/test-app';
 
@@ -201,5 +209,62 @@ describe('live sockets lose authority when it is taken away, on every node', () 
     expect(staying.socket.connected).toBe(true);
     expect(staying.revoked).toEqual([]);
     expect(await staying.subscribe('queue')).toMatchObject({ ok: true });
+  });
+
+  it('changing a password on node A ends every socket of that user on node B; other sessions cannot reconnect', async () => {
+    const { a, b } = cluster;
+    const user = await a.user('approver');
+    const other = (
+      await b.http.post('/api/auth/login').send({ email: user.email, password: 'password-123' }).expect(200)
+    ).body as { token: string };
+    const own = track(await watch(b, user.token));
+    const elsewhere = track(await watch(b, other.token));
+    expect(await own.subscribe('queue')).toMatchObject({ ok: true });
+    expect(await elsewhere.subscribe('queue')).toMatchObject({ ok: true });
+
+    const changedAt = Date.now();
+    await a.http
+      .post('/api/auth/password')
+      .set(bearer(user.token))
+      .send({ current: 'password-123', next: 'a much longer passphrase 42' })
+      .expect(204);
+    await expectDisconnectedUnauthorized(own, changedAt, ['queue']);
+    await expectDisconnectedUnauthorized(elsewhere, changedAt, ['queue']);
+    expect(await refusedAtConnect(b, other.token)).toBe('unauthorized');
+    // The session that changed it holds: it reconnects and follows the queue again.
+    const again = track(await watch(b, user.token));
+    expect(await again.subscribe('queue')).toMatchObject({ ok: true });
+  });
+
+  it('TandemClient forgets a revoked channel, reports why, and goes offline when its credential ends', async () => {
+    const { a, b } = cluster;
+    const workflow = await a.workflow();
+    const user = await a.user('approver');
+    const client = recordingClient(b.url, user.token);
+    const errors: string[] = [];
+    client.client.onError((error) => errors.push(error.message));
+    try {
+      expect(await client.subscribe('queue')).toMatchObject({ ok: true });
+      expect(await client.subscribe(workflowChannel(workflow.id))).toMatchObject({ ok: true });
+
+      await a.http.patch(`/api/users/${user.id}`).set(bearer(a.adminToken)).send({ role: 'viewer' }).expect(200);
+      await waitFor('the queue forgotten', () => !('queue' in client.client.positions()), WITHIN_MS + 3000);
+      expect(Object.keys(client.client.positions())).toEqual([workflowChannel(workflow.id)]);
+      expect(errors).toEqual([expect.stringMatching(/^forbidden: /)]);
+      // A reconnect does not ask for the lost channel again (no refused subscribe, no audited denial).
+      const since = await a.lastSeq();
+      client.client.connect();
+      await waitFor('live again', () => client.client.connectionState === 'live');
+      await touchWorkflow(a, workflow.id);
+      await waitFor('the board event', () => client.events.some((e) => e.seq > since));
+      expect(errors).toHaveLength(1);
+      expect((await a.auditAfter(since)).filter((e) => e.action === 'access.denied')).toEqual([]);
+
+      await a.http.patch(`/api/users/${user.id}`).set(bearer(a.adminToken)).send({ disabled: true }).expect(200);
+      await waitFor('offline', () => client.client.connectionState === 'offline', WITHIN_MS + 3000);
+      expect(errors.slice(1)).toEqual([expect.stringMatching(/^unauthorized: /)]);
+    } finally {
+      client.close();
+    }
   });
 });

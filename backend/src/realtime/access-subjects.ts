@@ -6,7 +6,14 @@ export interface AccessSubjects {
   agents: string[];
   /** Agents' access to `workflow:<id>` depends on the workflow's assignments. */
   workflows: string[];
+  /**
+   * Users whose sockets all end, even those of a session that still holds: after a password change every live
+   * connection authenticates again (the other sessions are gone; the one that changed it reconnects).
+   */
+  signOut: string[];
 }
+
+const SIGN_OUT_ACTIONS: ReadonlySet<string> = new Set(['auth.password_changed']);
 
 /**
  * Which principals an audit entry may have taken authority from, as a pure function of the entry (like
@@ -16,9 +23,12 @@ export interface AccessSubjects {
  * here as long as it is audited on the user, session, agent or workflow it affects.
  */
 export function accessSubjectsOf(entries: AuditEntry[]): AccessSubjects | null {
-  const subjects: AccessSubjects = { users: [], agents: [], workflows: [] };
+  const subjects: AccessSubjects = { users: [], agents: [], workflows: [], signOut: [] };
   for (const entry of entries) {
     if (entry.outcome !== 'success') continue;
+    if (SIGN_OUT_ACTIONS.has(entry.action) && entry.entityType === 'user' && entry.entityId) {
+      subjects.signOut.push(entry.entityId);
+    }
     switch (entry.entityType) {
       case 'user':
         if (entry.entityId) subjects.users.push(entry.entityId);
@@ -36,10 +46,12 @@ export function accessSubjectsOf(entries: AuditEntry[]): AccessSubjects | null {
       case 'suggestion':
       case 'comment':
       case 'audit':
+      case 'webhook':
         break;
     }
   }
-  const { users, agents, workflows } = subjects;
+  const { users, agents, workflows, signOut } = subjects;
   if (!users.length && !agents.length && !workflows.length) return null;
-  return { users: [...new Set(users)], agents: [...new Set(agents)], workflows: [...new Set(workflows)] };
+  const unique = (ids: string[]) => [...new Set(ids)];
+  return { users: unique(users), agents: unique(agents), workflows: unique(workflows), signOut: unique(signOut) };
 }

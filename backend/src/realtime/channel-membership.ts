@@ -33,3 +33,18 @@ export function channelFilter(channel: string): { where: string; params: unknown
       return { where: `outcome = 'success' and entity_type = 'agent'`, params: [] };
   }
 }
+
+/**
+ * What an agent may see of a `workflow:<id>` channel it follows: everything except other agents' suggestions,
+ * which REST refuses it (agents read only their own). Decided on the envelope, so every node can apply it to its
+ * own sockets; `agentViewFilter` says the same in SQL for replays and `prev`.
+ */
+export function agentSees(envelope: { type: string; data: unknown }, agentId: string): boolean {
+  if (!envelope.type.startsWith('suggestion.')) return true;
+  return (envelope.data as { agentId?: unknown } | null)?.agentId === agentId;
+}
+
+/** `agentSees` over `audit_log` rows (a test checks the two against each other). */
+export function agentViewFilter(agentId: string): { where: string; params: unknown[] } {
+  return { where: `not (action like 'suggestion.%' and (data->>'agentId') is distinct from ?)`, params: [agentId] };
+}

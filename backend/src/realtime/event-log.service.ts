@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { REPLAY_LIMIT, type AuditEntry, type Channel, type EventEnvelope } from '@tandem/shared';
 import { entryFromRow, type AuditRow } from '../core/audit.service';
-import { channelFilter, channelsOf } from './channel-membership';
+import { agentViewFilter, channelFilter, channelsOf } from './channel-membership';
 
 export function envelopeOf(entry: AuditEntry, channel: Channel, prev: number): EventEnvelope {
   return {
@@ -23,15 +23,18 @@ export type Replay = { resync: false; head: number; events: EventEnvelope[] } | 
 export class EventLog {
   constructor(private readonly orm: MikroORM) {}
 
-  private filter(channel: Channel) {
+  /** With `agentId`: the channel as that agent sees it (`agentSees`), for its replays and `prev`. */
+  private filter(channel: Channel, agentId?: string) {
     const filter = channelFilter(channel);
     if (!filter) throw new Error(`not a channel: ${channel}`);
-    return filter;
+    if (!agentId) return filter;
+    const view = agentViewFilter(agentId);
+    return { where: `(${filter.where}) and ${view.where}`, params: [...filter.params, ...view.params] };
   }
 
   /** The seq of the channel's last entry before `seq` (0 when there is none). */
-  async prevOf(channel: Channel, seq: number): Promise<number> {
-    const { where, params } = this.filter(channel);
+  async prevOf(channel: Channel, seq: number, agentId?: string): Promise<number> {
+    const { where, params } = this.filter(channel, agentId);
     const [row] = await this.orm.em
       .fork()
       .execute<{ seq: string | null }[]>(`select max(seq) as seq from audit_log where ${where} and seq < ?`, [
@@ -41,8 +44,8 @@ export class EventLog {
     return Number(row?.seq ?? 0);
   }
 
-  async head(channel: Channel): Promise<number> {
-    return this.prevOf(channel, Number.MAX_SAFE_INTEGER);
+  async head(channel: Channel, agentId?: string): Promise<number> {
+    return this.prevOf(channel, Number.MAX_SAFE_INTEGER, agentId);
   }
 
   /** Envelopes for committed entries, in seq order, each on every channel it belongs to, with `prev` filled. */
@@ -62,24 +65,25 @@ export class EventLog {
 
   /**
    * The channel's entries after `since`, in order, or `resync` when more than REPLAY_LIMIT of them exist.
-   * `head` is the channel's last seq seen by this read.
+   * `head` is the channel's last seq seen by this read. With `agentId`, the channel as that agent sees it: `prev`
+   * and `head` skip what it may not see, so its client finds no gap where nothing was meant for it.
    */
-  async replay(channel: Channel, since: number, limit = REPLAY_LIMIT): Promise<Replay> {
-    const { where, params } = this.filter(channel);
+  async replay(channel: Channel, since: number, agentId?: string, limit = REPLAY_LIMIT): Promise<Replay> {
+    const { where, params } = this.filter(channel, agentId);
     const em = this.orm.em.fork();
     const rows = await em.execute<AuditRow[]>(
       `select * from audit_log where ${where} and seq > ? order by seq limit ?`,
       [...params, since, limit + 1],
     );
-    if (rows.length > limit) return { resync: true, head: await this.head(channel) };
+    if (rows.length > limit) return { resync: true, head: await this.head(channel, agentId) };
     const entries = rows.map(entryFromRow);
-    let prev = entries.length ? await this.prevOf(channel, entries[0].seq) : 0;
+    let prev = entries.length ? await this.prevOf(channel, entries[0].seq, agentId) : 0;
     const events = entries.map((entry) => {
       const envelope = envelopeOf(entry, channel, prev);
       prev = entry.seq;
       return envelope;
     });
-    const head = events.length ? events[events.length - 1].seq : await this.head(channel);
+    const head = events.length ? events[events.length - 1].seq : await this.head(channel, agentId);
     return { resync: false, head, events };
   }
 }

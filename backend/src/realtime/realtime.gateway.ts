@@ -34,6 +34,7 @@ import {
 import { RateLimitService } from '../common/rate-limit';
 import { AuthService } from '../modules/auth/auth.service';
 import { ChannelAccess } from './channel-access.service';
+import { agentSees } from './channel-membership';
 import { EventLog } from './event-log.service';
 import { PresenceService } from './presence.service';
 import { SocketAuthority } from './socket-authority.service';
@@ -43,6 +44,11 @@ import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime.options';
 interface Subscription {
   lastSent: number;
   buffer: EventEnvelope[] | null;
+  /**
+   * An agent on a board sees it without other agents' suggestions (`agentSees`); `lastSeen` is the channel's last
+   * seq this subscription has accounted for, sent or left out, so `prev` can be given within the agent's view.
+   */
+  agentView: { agentId: string; lastSeen: number } | null;
 }
 
 interface SocketData {
@@ -217,13 +223,16 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const decision = await this.access.authorize(caller, meta, request.channel);
     if (!decision.ok) return decision;
     const { channel } = decision;
-    const subscription: Subscription = { lastSent: 0, buffer: [] };
+    const agentId = caller.type === 'agent' && channel.startsWith('workflow:') ? caller.id : undefined;
+    const subscription: Subscription = { lastSent: 0, buffer: [], agentView: null };
     subscriptions.set(channel, subscription);
     await socket.join(channel);
     let ack: SubscribeAck;
     try {
+      // Read before the replay: every entry up to it is either replayed or left out of the agent's view.
+      if (agentId) subscription.agentView = { agentId, lastSeen: await this.log.head(channel) };
       if (isSeq(since)) {
-        const replay = await this.log.replay(channel, since);
+        const replay = await this.log.replay(channel, since, agentId);
         replaysServed.inc({ outcome: replay.resync ? 'resync' : 'replayed' });
         replayedEvents.inc(replay.resync ? 0 : replay.events.length);
         if (replay.resync) {
@@ -235,7 +244,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
           ack = { ok: true, head: replay.head, replayed: replay.events.length };
         }
       } else {
-        subscription.lastSent = await this.log.head(channel);
+        subscription.lastSent = await this.log.head(channel, agentId);
         ack = { ok: true, head: subscription.lastSent, replayed: 0 };
       }
     } catch (error) {
@@ -247,7 +256,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     }
     const held = (subscription.buffer ?? []).sort((a, b) => a.seq - b.seq);
     subscription.buffer = null;
-    for (const envelope of held) this.send(socket, subscription, envelope);
+    for (const envelope of held) this.forward(socket, subscription, envelope);
     const workflowId = parseChannel(channel);
     if (workflowId?.kind === 'workflow' && caller.type !== 'system') {
       const viewer = { type: caller.type, id: caller.id, name: caller.name };
@@ -285,6 +294,20 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     socket.emit('event', envelope);
   }
 
+  /** Sends a live event as this subscription sees it (see `Subscription.agentView`). */
+  private forward(socket: TandemSocket, subscription: Subscription, envelope: EventEnvelope): void {
+    const view = subscription.agentView;
+    if (!view) return this.send(socket, subscription, envelope);
+    const visible = agentSees(envelope, view.agentId);
+    // Late (arrived after a later one): its own `prev` lets the client repair a gap by replaying its view.
+    if (envelope.seq <= view.lastSeen) return visible ? this.send(socket, subscription, envelope) : undefined;
+    const inOrder = envelope.prev === view.lastSeen;
+    view.lastSeen = envelope.seq;
+    if (!visible) return;
+    // In order, everything before it went through here: its previous event in this view is the last one sent.
+    this.send(socket, subscription, inOrder ? { ...envelope, prev: subscription.lastSent } : envelope);
+  }
+
   /**
    * A subscriber that stopped reading would otherwise hold every later event in this node's memory (until the
    * ping timeout, ~45 s). Past the limit it is dropped without waiting for a drain that will not come; when it
@@ -312,7 +335,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         const subscription = socket?.data.subscriptions?.get(envelope.channel);
         if (!socket || !subscription || this.droppedAsSlow(socket)) continue;
         if (subscription.buffer) subscription.buffer.push(envelope);
-        else this.send(socket, subscription, envelope);
+        else this.forward(socket, subscription, envelope);
       }
     }
   }

@@ -98,6 +98,10 @@ export class SocketAuthority {
     if (!this.server) return;
     for (const socket of this.server.sockets.sockets.values()) {
       const { caller, subscriptions } = socket.data;
+      if (caller?.type === 'human' && subjects.signOut.includes(caller.id)) {
+        this.end(socket);
+        continue;
+      }
       const affected =
         (caller?.type === 'human' && subjects.users.includes(caller.id)) ||
         (caller?.type === 'agent' &&
