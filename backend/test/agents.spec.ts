@@ -129,6 +129,7 @@ describe('agents', () => {
         .set(bearer(t.adminToken))
         .send({ description: 'counts stay' })
         .expect(200);
+      before = await lastSeen(); // a new key ends its connection (or the disconnect below does): seen again then
       await t.http.post(`/api/agents/${agent.id}/rotate-key`).set(bearer(t.adminToken)).expect(200);
       await t.http.delete(`/api/agents/${agent.id}`).set(bearer(t.adminToken)).expect(200);
       const events = await t.auditAfter(since);
@@ -139,7 +140,6 @@ describe('agents', () => {
       }
       expect(events[0].data).toMatchObject({ status: 'idle', version: shown.version - 2 });
       expect(events[2].data).toEqual(shown); // revoked: offline, and exactly what GET answers
-      before = await lastSeen();
     } finally {
       client.disconnect();
     }

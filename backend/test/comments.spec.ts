@@ -182,4 +182,17 @@ describe('comments', () => {
     expect(await t.auditAfter(since)).toEqual([]);
     expect(await list(task.id)).toEqual([]);
   });
+
+  it('counts live comments on the task and its board card (deleted ones not counted)', async () => {
+    const workflow = await t.workflow();
+    const task = await newTask(workflow.id);
+    expect(task.commentCount).toBe(0);
+    await comment(task.id, { body: 'one' }).expect(201);
+    const second = (await comment(task.id, { body: 'two' }).expect(201)).body as Comment;
+    await t.http.delete(`/api/comments/${second.id}`).set(bearer(alice.token)).expect(200);
+    const fetched = await t.http.get(`/api/tasks/${task.id}`).set(bearer(viewer.token)).expect(200);
+    expect(fetched.body.commentCount).toBe(1);
+    const board = await t.http.get(`/api/workflows/${workflow.id}/tasks`).set(bearer(viewer.token)).expect(200);
+    expect(board.body.items[0]).toMatchObject({ id: task.id, commentCount: 1 });
+  });
 });

@@ -63,4 +63,22 @@ describe('GET /api/tasks/:id/history', () => {
       ['access.denied', 'denied', outsider.id],
     ]);
   });
+
+  it('GET /api/audit/activity: recent board work for anyone signed in, without ip or user agent; not for agents', async () => {
+    const workflow = await t.workflow('activity board');
+    const viewer = await t.user('viewer');
+    const task = (
+      await t.http.post(`/api/workflows/${workflow.id}/tasks`).set(bearer(t.adminToken)).send({ title: 'seen' })
+    ).body as Task;
+    const answer = await t.http.get('/api/audit/activity?limit=5').set(bearer(viewer.token)).expect(200);
+    const items = answer.body.items as AuditEntry[];
+    expect(items.length).toBeLessThanOrEqual(5);
+    expect(items[0]).toMatchObject({ action: 'task.created', entityId: task.id, ip: null, userAgent: null });
+    expect(items.every((entry) => entry.workflowId !== null && entry.outcome === 'success')).toBe(true);
+    expect(items.some((entry) => entry.action.startsWith('auth.') || entry.action.startsWith('user.'))).toBe(false);
+    await t.http.get('/api/audit/activity?limit=500').set(bearer(viewer.token)).expect(400);
+    const agent = await t.agent([workflow.id]);
+    await t.http.get('/api/audit/activity').set(bearer(agent.key)).expect(403);
+    await t.http.get('/api/audit').set(bearer(viewer.token)).expect(403);
+  });
 });

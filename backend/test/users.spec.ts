@@ -160,4 +160,14 @@ describe('users', () => {
       .set(bearer(t.adminToken))
       .expect(404);
   });
+
+  it('tells anyone signed in who the people are by name (no emails), and refuses the anonymous', async () => {
+    const viewer = await t.user('viewer', 'Val Viewer');
+    const directory = await t.http.get('/api/users/directory').set(bearer(viewer.token)).expect(200);
+    const val = directory.body.items.find((person: { id: string }) => person.id === viewer.id);
+    expect(val).toEqual({ id: viewer.id, name: 'Val Viewer', role: 'viewer', disabled: false });
+    expect(JSON.stringify(directory.body)).not.toContain('@');
+    await t.http.get('/api/users/directory').expect(401);
+    await t.http.get('/api/users').set(bearer(viewer.token)).expect(403);
+  });
 });

@@ -73,3 +73,65 @@ export async function dragWithMouse(page: Page, from: string, to: string): Promi
   await page.mouse.move(x + 1, y + 1, { steps: 2 });
   await page.mouse.up();
 }
+
+/**
+ * An axe-core audit of the page as it is now (axe injected from the npm package, nothing fetched): the serious
+ * and critical violations, as readable lines (rule, impact, first offending elements).
+ */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  const hasAxe = await page.evaluate(() => 'axe' in window);
+  if (!hasAxe) await page.addScriptTag({ path: AXE_PATH });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<AxeResult> } }).axe;
+    interface AxeResult {
+      violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
+    }
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
+    return result.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      targets: violation.nodes.slice(0, 3).map((node) => node.target.join(' ')),
+    }));
+  });
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.targets.join(', ')}`);
+}
+
+const AXE_PATH = resolve('../node_modules/axe-core/axe.min.js');
+
+export const DESKTOP = { width: 1440, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/** Light, then dark (through the page's own toggle state in localStorage), each screenshot under `name`. */
+export async function screenshotThemes(page: Page, name: string): Promise<void> {
+  const viewport = page.viewportSize();
+  const size = viewport && viewport.width < 700 ? 'phone' : 'desktop';
+  for (const theme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: theme });
+    await page.evaluate((choice) => {
+      document.documentElement.dataset.theme = choice;
+    }, theme);
+    await screenshot(page, `${name}-${size}-${theme}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.evaluate(() => {
+    delete document.documentElement.dataset.theme;
+  });
+}
+
+/** Audits a page in light and dark: no serious or critical axe violation in either. */
+export async function auditThemes(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  for (const theme of ['light', 'dark'] as const) {
+    await page.evaluate((choice) => {
+      document.documentElement.dataset.theme = choice;
+    }, theme);
+    problems.push(...(await accessibilityProblems(page)).map((problem) => `${theme}: ${problem}`));
+  }
+  await page.evaluate(() => {
+    delete document.documentElement.dataset.theme;
+  });
+  return problems;
+}

@@ -111,9 +111,9 @@ describe('the board when the connection drops, and over a soft WIP limit', () =>
     // A task created straight into the full column warns too.
     await a.page.click('[data-testid=board-notice] button[aria-label=Dismiss]');
     await notice.waitFor({ state: 'detached' });
-    await a.page.fill('form[aria-label="New task"] input[name=title]', 'Created over the limit');
-    await a.page.selectOption('form[aria-label="New task"] select[name=status]', 'in_progress');
-    await a.page.click('form[aria-label="New task"] button[type=submit]');
+    await a.page.click('[data-testid=add-task-in_progress]');
+    await a.page.fill('[data-testid=column-in_progress] textarea[name=title]', 'Created over the limit');
+    await a.page.keyboard.press('Enter');
     await a.page.waitForSelector('[data-testid=column-in_progress] >> text=Created over the limit', {
       timeout: LIVE_TIMEOUT,
     });

@@ -33,6 +33,7 @@ function task(id: string, status: TaskStatus, rank: string, extra: Partial<Task>
     createdBy: null,
     updatedBy: null,
     pendingSuggestions: 0,
+    commentCount: 0,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     version: 1,

@@ -68,6 +68,13 @@ export interface CreateUserRequest {
 }
 /** A created user; `temporaryPassword` only when the server generated it (shown once, never stored in clear). */
 export type CreatedUser = User & { temporaryPassword?: string };
+/** `GET /api/users/directory`: who the people are, by name, for anyone signed in (pickers, history, audit). */
+export interface PersonSummary {
+  id: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+}
 /** `POST /api/users/:id/reset-password`: a new one-time password, shown once; the user's sessions end. */
 export interface ResetPasswordResponse {
   temporaryPassword: string;

@@ -113,6 +113,8 @@ export interface Task {
   createdBy: string | null;
   updatedBy: string | null;
   pendingSuggestions: number;
+  /** Comments on the task, deleted ones not counted. */
+  commentCount: number;
   createdAt: string;
   updatedAt: string;
   version: number;

@@ -16,6 +16,7 @@ export const swrKeys = {
   queue: () => ['queue'] as const,
   agents: () => ['agents'] as const,
   users: () => ['users'] as const,
+  people: () => ['people'] as const,
   audit: (filter: AuditFilter) => ['audit', JSON.stringify(filter)] as const,
   auditVerify: () => ['audit-verify'] as const,
   health: () => ['health'] as const,

@@ -9,6 +9,7 @@ import type {
   CreateUserRequest,
   CreatedUser,
   ResetPasswordResponse,
+  PersonSummary,
   CreateWorkflowRequest,
   DecideSuggestionRequest,
   LoginRequest,
@@ -198,6 +199,10 @@ export class RestClient {
   createUser(body: CreateUserRequest): Promise<CreatedUser> {
     return this.json('POST', '/api/users', { body });
   }
+  /** Names of all people, for anyone signed in (the full user list stays admin-only). */
+  listPeople(query?: PageQuery): Promise<Page<PersonSummary>> {
+    return this.json('GET', '/api/users/directory', { query: { ...query } });
+  }
   resetPassword(id: string): Promise<ResetPasswordResponse> {
     return this.json('POST', path`/api/users/${id}/reset-password`);
   }
@@ -229,7 +234,8 @@ export class RestClient {
   }
 
   // workflows
-  listWorkflows(query?: PageQuery): Promise<Page<Workflow>> {
+  /** `includeArchived: 'true'` lists archived workflows too. */
+  listWorkflows(query?: PageQuery & { includeArchived?: 'true' | 'false' }): Promise<Page<Workflow>> {
     return this.json('GET', '/api/workflows', { query: { ...query } });
   }
   getWorkflow(id: string): Promise<Workflow> {
@@ -341,6 +347,10 @@ export class RestClient {
   }
 
   // audit (admin)
+  /** Recent work on the boards, for anyone signed in (ip and user agent left out). */
+  recentActivity(query: { limit?: number } = {}): Promise<Page<AuditEntry>> {
+    return this.json('GET', '/api/audit/activity', { query: { ...query } });
+  }
   searchAudit(query?: AuditQuery): Promise<Page<AuditEntry>> {
     return this.json('GET', '/api/audit', { query: { ...query } });
   }

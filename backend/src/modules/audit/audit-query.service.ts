@@ -53,3 +53,21 @@ export class AuditQueryService {
     return { items, nextCursor: rows.length > limit ? String(items[items.length - 1].seq) : null };
   }
 }
+
+/** What the dashboard's "Recent activity" shows to anyone signed in: the work on boards, which every human may see. */
+const ACTIVITY_SQL = `select * from audit_log
+  where outcome = 'success' and workflow_id is not null
+    and (action like 'task.%' or action like 'suggestion.%' or action like 'comment.%' or action like 'workflow.%')
+  order by seq desc limit ?`;
+
+@Injectable()
+export class ActivityService {
+  constructor(private readonly orm: MikroORM) {}
+
+  /** The latest board activity, without who-connected-from-where (ip, user agent, request id stay admin-only). */
+  async recent(limit: number): Promise<Page<AuditEntry>> {
+    const rows = await this.orm.em.fork().execute<AuditRow[]>(ACTIVITY_SQL, [limit]);
+    const items = rows.map((row) => ({ ...entryFromRow(row), ip: null, userAgent: null, requestId: null }));
+    return { items, nextCursor: null };
+  }
+}

@@ -16,7 +16,7 @@ import type { Caller, RequestMeta } from '../../common/caller';
 import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditExportService } from './audit-export.service';
 import { AuditOversightService } from './audit-oversight.service';
-import { AuditQueryService } from './audit-query.service';
+import { ActivityService, AuditQueryService } from './audit-query.service';
 import { AuditRetentionService } from './audit-retention.service';
 import { AuditVerifyService } from './audit-verify.service';
 import {
@@ -26,7 +26,7 @@ import {
   AuditRetentionDto,
   AuditVerifyDto,
 } from './dto/audit-admin.dto';
-import { AuditFilterDto, AuditQueryDto } from './dto/audit-query.dto';
+import { ActivityQueryDto, AuditFilterDto, AuditQueryDto } from './dto/audit-query.dto';
 
 @ApiTags('audit')
 @Access({ role: 'admin' })
@@ -39,7 +39,15 @@ export class AuditController {
     private readonly retention: AuditRetentionService,
     private readonly oversightMetrics: AuditOversightService,
     private readonly checkpoints: AuditCheckpointService,
+    private readonly activity: ActivityService,
   ) {}
+
+  /** Recent work on the boards for anyone signed in (the dashboard); the full log stays admin-only. */
+  @Access({ role: 'viewer' })
+  @Get('activity')
+  recentActivity(@Query() query: ActivityQueryDto): Promise<Page<AuditEntry>> {
+    return this.activity.recent(query.limit ?? 15);
+  }
 
   @Get()
   search(@Query() query: AuditQueryDto): Promise<Page<AuditEntry>> {

@@ -4,7 +4,7 @@ import { AuditCheckpointService } from './audit-checkpoint.service';
 import { AuditController } from './audit.controller';
 import { AuditExportService } from './audit-export.service';
 import { AuditOversightService } from './audit-oversight.service';
-import { AuditQueryService } from './audit-query.service';
+import { ActivityService, AuditQueryService } from './audit-query.service';
 import { AuditRetentionService } from './audit-retention.service';
 import { AuditVerifyService } from './audit-verify.service';
 import { AuditEntryEntity } from './entities/audit-entry.entity';
@@ -15,6 +15,7 @@ import { AuditEntryEntity } from './entities/audit-entry.entity';
   controllers: [AuditController],
   providers: [
     AuditQueryService,
+    ActivityService,
     AuditVerifyService,
     AuditExportService,
     AuditRetentionService,

@@ -8,7 +8,7 @@ export function activeClaim(task: TaskEntity, now: Date): boolean {
   return task.claimedBy !== null && task.claimExpiresAt !== null && task.claimExpiresAt > now;
 }
 
-export function toTask(task: TaskEntity, pendingSuggestions: number, now = new Date()): Task {
+export function toTask(task: TaskEntity, pendingSuggestions: number, now = new Date(), commentCount = 0): Task {
   const claimed = activeClaim(task, now);
   return {
     id: task.id,
@@ -30,6 +30,7 @@ export function toTask(task: TaskEntity, pendingSuggestions: number, now = new D
     createdBy: task.createdBy,
     updatedBy: task.updatedBy,
     pendingSuggestions,
+    commentCount,
     createdAt: task.createdAt.toISOString(),
     updatedAt: task.updatedAt.toISOString(),
     version: task.version,
@@ -37,7 +38,7 @@ export function toTask(task: TaskEntity, pendingSuggestions: number, now = new D
 }
 
 /** Bookkeeping fields that change with every write and say nothing about the change itself. */
-const NOT_CHANGES = new Set<keyof Task>(['updatedAt', 'updatedBy', 'version', 'pendingSuggestions']);
+const NOT_CHANGES = new Set<keyof Task>(['updatedAt', 'updatedBy', 'version', 'pendingSuggestions', 'commentCount']);
 
 /** `{field: [before, after]}` between two shapes of one task, in the API's field names (DESIGN 6). */
 export function taskChanges(before: Task, after: Task): Changes {

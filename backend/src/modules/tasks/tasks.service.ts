@@ -17,6 +17,7 @@ import { WritePath, type WriteTx } from '../../core/write-path.service';
 import { UserEntity } from '../users/entities/user.entity';
 import { WorkflowEntity } from '../workflows/entities/workflow.entity';
 import { WorkflowAccess } from '../workflows/workflow-access.service';
+import { CommentCountsPort } from './comment-counts.port';
 import { PendingSuggestionsPort } from './pending-suggestions.port';
 import type { TaskHistoryQueryDto } from './dto/task.dto';
 import { TaskEntity } from './entities/task.entity';
@@ -55,6 +56,11 @@ const withWarnings = (context: Record<string, unknown>, warnings: string[]) =>
  * Tasks on the board. The `...InTx` methods do one change inside a caller's write transaction and record its
  * audit entry; the suggestions module uses them to apply approved suggestions in the approval's transaction.
  */
+interface Counts {
+  pending: Map<string, number>;
+  comments: Map<string, number>;
+}
+
 @Injectable()
 export class TasksService {
   constructor(
@@ -63,26 +69,27 @@ export class TasksService {
     private readonly access: WorkflowAccess,
     private readonly auditQuery: AuditQueryService,
     private readonly pendingSuggestions: PendingSuggestionsPort,
+    private readonly commentCounts: CommentCountsPort,
   ) {}
 
-  /** The API shape, with `pendingSuggestions` counted from the suggestions table in one query. */
+  /** The API shape, with `pendingSuggestions` and `commentCount` counted in one query each. */
   async serialize(em: EntityManager, tasks: TaskEntity[]): Promise<Task[]> {
     if (tasks.length === 0) return [];
-    const pending = await this.pendingCounts(em, { taskIds: tasks.map((task) => task.id) });
-    return this.withCounts(tasks, pending);
+    return this.withCounts(tasks, await this.counts(em, { taskIds: tasks.map((task) => task.id) }));
   }
 
-  /** Pending suggestions per task, from the suggestions module (none without it). */
-  private async pendingCounts(
-    em: EntityManager,
-    where: { taskIds: string[] } | { workflowId: string },
-  ): Promise<Map<string, number>> {
-    return (await this.pendingSuggestions.current?.pendingByTask(em, where)) ?? new Map<string, number>();
+  /** Pending suggestions and comments per task, from the modules that own them (none without them). */
+  private async counts(em: EntityManager, where: { taskIds: string[] } | { workflowId: string }): Promise<Counts> {
+    const [pending, comments] = await Promise.all([
+      this.pendingSuggestions.current?.pendingByTask(em, where),
+      this.commentCounts.current?.commentsByTask(em, where),
+    ]);
+    return { pending: pending ?? new Map<string, number>(), comments: comments ?? new Map<string, number>() };
   }
 
-  private withCounts(tasks: TaskEntity[], pending: Map<string, number>): Task[] {
+  private withCounts(tasks: TaskEntity[], counts: Counts): Task[] {
     const now = new Date();
-    return tasks.map((task) => toTask(task, pending.get(task.id) ?? 0, now));
+    return tasks.map((task) => toTask(task, counts.pending.get(task.id) ?? 0, now, counts.comments.get(task.id) ?? 0));
   }
 
   private async one(em: EntityManager, task: TaskEntity): Promise<Task> {
@@ -96,18 +103,18 @@ export class TasksService {
     await this.access.assertCanAct(em, caller, meta, workflowId);
     // Read-only: plain rows (property names, no entity hydration or tracking: thousands of entities cost far more
     // than the query), and the pending counts by workflow rather than by a list of every task id.
-    const [rows, pending] = await Promise.all([
+    const [rows, counts] = await Promise.all([
       em
         .createQueryBuilder(TaskEntity)
         .select('*')
         .where({ workflow: workflowId, deletedAt: null })
         .orderBy({ rank: 'asc', id: 'asc' })
         .execute<TaskEntity[]>('all', true),
-      this.pendingCounts(em, { workflowId }),
+      this.counts(em, { workflowId }),
     ]);
     const column = (task: TaskEntity) => TASK_STATUSES.indexOf(task.status);
     rows.sort((a, b) => column(a) - column(b));
-    return { items: this.withCounts(rows, pending), nextCursor: null };
+    return { items: this.withCounts(rows, counts), nextCursor: null };
   }
 
   async get(caller: Caller, meta: RequestMeta, id: string): Promise<Task> {

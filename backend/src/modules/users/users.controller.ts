@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { CreatedUser, Page, ResetPasswordResponse, User } from '@tandem/shared';
+import type { CreatedUser, Page, PersonSummary, ResetPasswordResponse, User } from '@tandem/shared';
 import { Access, CurrentCaller, Meta } from '../../common/access.decorator';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { PageQueryDto } from '../../common/paging';
@@ -18,6 +18,13 @@ export class UsersController {
   @Get()
   list(@Query() query: PageQueryDto): Promise<Page<User>> {
     return this.users.list(query);
+  }
+
+  /** Names for pickers and history: anyone signed in (agents too); emails and the rest stay admin-only. */
+  @Access({ role: 'viewer', agents: true })
+  @Get('directory')
+  directory(@Query() query: PageQueryDto): Promise<Page<PersonSummary>> {
+    return this.users.directory(query);
   }
 
   @Post()

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { randomBytes } from 'node:crypto';
-import type { CreatedUser, Page, ResetPasswordResponse, User } from '@tandem/shared';
+import type { CreatedUser, Page, PersonSummary, ResetPasswordResponse, User } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { applyPatch } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
@@ -33,6 +33,14 @@ export class UsersService {
       limit: limit + 1,
     });
     return toPage(rows.map(toUser), limit, (user) => user.id);
+  }
+
+  async directory(query: PageQueryDto): Promise<Page<PersonSummary>> {
+    const page = await this.list(query);
+    return {
+      items: page.items.map(({ id, name, role, disabled }) => ({ id, name, role, disabled })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   async create(caller: Caller, meta: RequestMeta, dto: CreateUserDto): Promise<CreatedUser> {

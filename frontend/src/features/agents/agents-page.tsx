@@ -1,45 +1,87 @@
 'use client';
 
-import { useCallback, useState, type FormEvent } from 'react';
-import { useSWRConfig } from 'swr';
-import type { Agent, AgentWithKey, EventEnvelope } from '@tandem/shared';
+import { useMemo, useState, type FormEvent } from 'react';
+import type { Agent, AgentWithKey, Workflow } from '@tandem/shared';
 import { errorMessage, getClient } from '@/lib/client';
+import { useAgents } from '@/lib/directory';
 import { formatTime, percent } from '@/lib/format';
-import { useEphemeral, useLiveChannel } from '@/lib/live';
+import { ConfirmButton, OneTimeSecret } from '@/lib/one-time-secret';
 import { Empty, ErrorState, Loading } from '@/lib/states';
-import { field } from '@/lib/use-api';
+import { field, useApi } from '@/lib/use-api';
 import { swrKeys } from '@/lib/swr-keys';
-import { useAgents } from '@/features/board/use-board';
 import { useSession } from '@/features/shell/use-session';
+import { AgentStatusDot, lastSeenWords } from './agent-status';
 
-const upsertAgent = (agents: Agent[] | undefined, agent: Agent) =>
-  agents?.some((item) => item.id === agent.id)
-    ? agents.map((item) => (item.id === agent.id ? agent : item))
-    : [...(agents ?? []), agent];
-
-/** The key is shown once: after this panel is closed only its hash exists. */
-function KeyPanel({ issued, onClose }: { issued: AgentWithKey; onClose: () => void }) {
-  const [copied, setCopied] = useState(false);
-  const copy = async () => {
-    await navigator.clipboard.writeText(issued.apiKey);
-    setCopied(true);
-  };
+/** The workflows an agent works on, with a picker to add one and a button to take it off one (admins). */
+function AgentWorkflows({
+  agent,
+  workflows,
+  canEdit,
+  onChange,
+}: {
+  agent: Agent;
+  workflows: Workflow[];
+  canEdit: boolean;
+  onChange: (workflow: Workflow, agentIds: string[]) => void;
+}) {
+  const [picked, setPicked] = useState('');
+  const mine = workflows.filter((workflow) => workflow.agentIds.includes(agent.id));
+  const others = workflows.filter((workflow) => !workflow.agentIds.includes(agent.id));
   return (
-    <div className="card key-panel" role="alert">
-      <p>
-        API key for <strong>{issued.agent.name}</strong>. Copy it now: it is shown only once.
-      </p>
-      <code className="api-key" data-testid="api-key">
-        {issued.apiKey}
-      </code>
-      <div className="row">
-        <button type="button" onClick={() => void copy().catch(() => setCopied(false))}>
-          {copied ? 'Copied' : 'Copy'}
-        </button>
-        <button type="button" onClick={onClose}>
-          Done
-        </button>
-      </div>
+    <div className="stack tight">
+      {mine.length === 0 ? (
+        <span className="muted">none</span>
+      ) : (
+        <ul className="chips">
+          {mine.map((workflow) => (
+            <li key={workflow.id}>
+              <a href={`/workflows/${workflow.id}`}>{workflow.name}</a>
+              {canEdit && (
+                <button
+                  type="button"
+                  className="link-button"
+                  aria-label={`Take ${agent.name} off ${workflow.name}`}
+                  onClick={() =>
+                    onChange(
+                      workflow,
+                      workflow.agentIds.filter((id) => id !== agent.id),
+                    )
+                  }
+                >
+                  ×
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {canEdit && !agent.revoked && others.length > 0 && (
+        <form
+          className="row"
+          onSubmit={(event) => {
+            event.preventDefault();
+            const workflow = others.find((candidate) => candidate.id === picked);
+            if (workflow) onChange(workflow, [...workflow.agentIds, agent.id]);
+            setPicked('');
+          }}
+        >
+          <select
+            aria-label={`Assign ${agent.name} to a workflow`}
+            value={picked}
+            onChange={(event) => setPicked(event.target.value)}
+          >
+            <option value="">Assign to…</option>
+            {others.map((workflow) => (
+              <option key={workflow.id} value={workflow.id}>
+                {workflow.name}
+              </option>
+            ))}
+          </select>
+          <button type="submit" disabled={!picked}>
+            Assign
+          </button>
+        </form>
+      )}
     </div>
   );
 }
@@ -48,39 +90,20 @@ export function AgentsPage() {
   const session = useSession();
   const isAdmin = session.can('admin');
   const agents = useAgents();
-  const { mutate } = useSWRConfig();
+  const workflowsAnswer = useApi(swrKeys.workflows(), () => getClient().listWorkflows({ limit: 200 }));
+  const workflows = useMemo(() => workflowsAnswer.data?.items ?? [], [workflowsAnswer.data]);
   const [issued, setIssued] = useState<AgentWithKey>();
   const [error, setError] = useState<string>();
+  const [status, setStatus] = useState<string>();
 
-  const onEvent = useCallback(
-    (event: EventEnvelope) => {
-      if (!event.type.startsWith('agent.')) return;
-      void mutate(swrKeys.agents(), (current: Agent[] | undefined) => upsertAgent(current, event.data as Agent), {
-        revalidate: false,
-      });
-    },
-    [mutate],
-  );
-  useLiveChannel('agents', onEvent, () => void mutate(swrKeys.agents()));
-  useEphemeral((event) => {
-    if (event.type !== 'agent.status') return;
-    const { agentId, status } = event.data;
-    void mutate(
-      swrKeys.agents(),
-      (current: Agent[] | undefined) => current?.map((agent) => (agent.id === agentId ? { ...agent, status } : agent)),
-      { revalidate: false },
-    );
-  });
-
-  const act = async (work: () => Promise<AgentWithKey | Agent>) => {
+  const act = async (work: () => Promise<unknown>, done?: string) => {
     setError(undefined);
+    setStatus(undefined);
     try {
       const result = await work();
-      const agent = 'apiKey' in result ? result.agent : result;
-      if ('apiKey' in result) setIssued(result);
-      await mutate(swrKeys.agents(), (current: Agent[] | undefined) => upsertAgent(current, agent), {
-        revalidate: false,
-      });
+      if (result && typeof result === 'object' && 'apiKey' in result) setIssued(result as AgentWithKey);
+      await agents.mutate();
+      if (done) setStatus(done);
     } catch (caught) {
       setError(errorMessage(caught));
     }
@@ -105,20 +128,46 @@ export function AgentsPage() {
     });
   };
 
+  const assign = (workflow: Workflow, agentIds: string[]) =>
+    void act(async () => {
+      await getClient().assignAgents(workflow.id, { agentIds });
+      await workflowsAnswer.mutate();
+    }, `Assignments of ${workflow.name} saved.`);
+
   return (
     <div className="agents-page">
       <h1>Agents</h1>
-      {issued && <KeyPanel issued={issued} onClose={() => setIssued(undefined)} />}
+      {issued && (
+        <OneTimeSecret secret={issued.apiKey} onClose={() => setIssued(undefined)} testId="api-key">
+          API key for <strong>{issued.agent.name}</strong>: the agent sends it as <code>Authorization: Bearer …</code>.
+          Assign the agent to a workflow below to put it to work.
+        </OneTimeSecret>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}
         </p>
       )}
+      {status && (
+        <p className="ok" role="status">
+          {status}
+        </p>
+      )}
       {isAdmin && (
-        <form className="row card" onSubmit={register} aria-label="Register an agent">
-          <input name="name" placeholder="Agent name" aria-label="Agent name" required />
-          <input name="description" placeholder="Description" aria-label="Description" />
-          <input name="capabilities" placeholder="capabilities, comma separated" aria-label="Capabilities" />
+        <form className="card form-grid" onSubmit={register} aria-labelledby="register-agent">
+          <h2 id="register-agent">Register an agent</h2>
+          <label>
+            Name
+            <input name="name" required maxLength={200} />
+          </label>
+          <label>
+            Description
+            <input name="description" />
+          </label>
+          <label>
+            Capabilities
+            <input name="capabilities" placeholder="comma separated" />
+          </label>
           <button type="submit" className="primary">
             Register agent
           </button>
@@ -132,55 +181,61 @@ export function AgentsPage() {
         <Empty>No agents registered.</Empty>
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table responsive" data-testid="agents-table">
             <thead>
               <tr>
                 <th>Name</th>
                 <th>Status</th>
-                <th>Capabilities</th>
-                <th>Success rate</th>
                 <th>Tasks</th>
+                <th>Success rate</th>
                 <th>Last seen</th>
+                <th>Workflows</th>
                 {isAdmin && <th>Key</th>}
               </tr>
             </thead>
             <tbody>
               {agents.data.map((agent) => (
-                <tr key={agent.id} data-testid="agent-row">
-                  <td className="long">
+                <tr key={agent.id} data-testid="agent-row" data-agent-id={agent.id}>
+                  <td data-label="Name" className="long">
                     <strong>{agent.name}</strong>
                     {agent.description && <div className="muted small">{agent.description}</div>}
+                    {agent.capabilities.length > 0 && (
+                      <div className="muted small">{agent.capabilities.join(', ')}</div>
+                    )}
                   </td>
-                  <td>
-                    <span className="agent">
-                      <span className={`dot status-${agent.status}`} aria-hidden="true" />
-                      {agent.revoked ? 'revoked' : agent.status}
-                    </span>
+                  <td data-label="Status" data-testid="agent-status">
+                    <AgentStatusDot agent={agent} withText />
                   </td>
-                  <td>{agent.capabilities.join(', ') || '—'}</td>
-                  <td>{percent(agent.successRate)}</td>
-                  <td>
+                  <td data-label="Tasks" data-testid="agent-tasks">
                     {agent.totalTasks} ({agent.failedTasks} failed)
                   </td>
-                  <td>{formatTime(agent.lastSeen)}</td>
+                  <td data-label="Success rate" data-testid="agent-success">
+                    {percent(agent.successRate)}
+                  </td>
+                  <td data-label="Last seen" title={agent.lastSeen ? formatTime(agent.lastSeen) : undefined}>
+                    {lastSeenWords(agent)}
+                  </td>
+                  <td data-label="Workflows">
+                    <AgentWorkflows agent={agent} workflows={workflows} canEdit={isAdmin} onChange={assign} />
+                  </td>
                   {isAdmin && (
-                    <td className="row">
+                    <td data-label="Key">
                       {!agent.revoked && (
-                        <>
-                          <button type="button" onClick={() => void act(() => getClient().rotateAgentKey(agent.id))}>
-                            Rotate key
-                          </button>
-                          <button
-                            type="button"
-                            className="danger"
-                            onClick={() => {
-                              if (window.confirm(`Revoke ${agent.name}'s key?`))
-                                void act(() => getClient().revokeAgent(agent.id));
-                            }}
-                          >
-                            Revoke
-                          </button>
-                        </>
+                        <div className="row">
+                          <ConfirmButton
+                            label="Rotate key"
+                            question={`New key for ${agent.name}? The old one stops working.`}
+                            confirmLabel="Rotate"
+                            onConfirm={() => void act(() => getClient().rotateAgentKey(agent.id))}
+                          />
+                          <ConfirmButton
+                            label="Revoke"
+                            question={`Revoke ${agent.name}'s key?`}
+                            confirmLabel="Revoke"
+                            danger
+                            onConfirm={() => void act(() => getClient().revokeAgent(agent.id))}
+                          />
+                        </div>
                       )}
                     </td>
                   )}

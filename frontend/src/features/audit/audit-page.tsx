@@ -1,15 +1,23 @@
 'use client';
 
 import { useCallback, useMemo, useState, type FormEvent } from 'react';
-import { ACTOR_TYPES, ENTITY_TYPES, type AuditFilter, type EventEnvelope } from '@tandem/shared';
+import {
+  ACTOR_TYPES,
+  AUDIT_ACTIONS,
+  ENTITY_TYPES,
+  type AuditFilter,
+  type EventEnvelope,
+  type Workflow,
+} from '@tandem/shared';
 import { getClient } from '@/lib/client';
+import { fetchAll, useAgents, usePeople } from '@/lib/directory';
 import { formatTime } from '@/lib/format';
 import { useLiveChannel } from '@/lib/live';
 import { Empty, ErrorState, Loading } from '@/lib/states';
 import { useApi } from '@/lib/use-api';
 import { swrKeys } from '@/lib/swr-keys';
-
-const TEXT_FIELDS = ['actorId', 'action', 'entityId', 'workflowId'] as const;
+import { useSession } from '@/features/shell/use-session';
+import { actionWords, changeWords, EntityCell } from './entry-words';
 
 function readForm(form: HTMLFormElement): AuditFilter {
   const data = new FormData(form);
@@ -51,7 +59,35 @@ function ChainVerification() {
   );
 }
 
+/** Every workflow, archived ones too: the log names workflows that may since have been archived. */
+function useAllWorkflows() {
+  return useApi<Workflow[]>(['audit-workflows'], () =>
+    fetchAll((cursor) => getClient().listWorkflows({ limit: 200, cursor, includeArchived: 'true' })),
+  );
+}
+
+/** The audit log is for admins: anyone else gets a sentence, not a page of buttons that then fail. */
 export function AuditPage() {
+  const session = useSession();
+  if (!session.can('admin')) return <Empty>Only admins see the audit log.</Empty>;
+  return <AuditLog />;
+}
+
+function AuditLog() {
+  const agents = useAgents();
+  const people = usePeople();
+  const workflows = useAllWorkflows();
+  const workflowsById = useMemo(
+    () => new Map((workflows.data ?? []).map((workflow) => [workflow.id, workflow])),
+    [workflows.data],
+  );
+  const names = useMemo(
+    () => ({
+      agent: (id: string) => agents.data?.find((agent) => agent.id === id)?.name,
+      person: (id: string) => people.byId.get(id)?.name,
+    }),
+    [agents.data, people.byId],
+  );
   const [filter, setFilter] = useState<AuditFilter>({});
   const [liveTail, setLiveTail] = useState(true);
   const [pages, setPages] = useState<string[]>([]);
@@ -101,9 +137,39 @@ export function AuditPage() {
             <option key={type}>{type}</option>
           ))}
         </select>
-        {TEXT_FIELDS.map((field) => (
-          <input key={field} name={field} placeholder={field} aria-label={field} />
-        ))}
+        <select name="actorId" aria-label="Who" defaultValue="">
+          <option value="">Anyone</option>
+          <optgroup label="People">
+            {(people.data ?? []).map((person) => (
+              <option key={person.id} value={person.id}>
+                {person.name}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label="Agents">
+            {(agents.data ?? []).map((agent) => (
+              <option key={agent.id} value={agent.id}>
+                {agent.name}
+              </option>
+            ))}
+          </optgroup>
+        </select>
+        <select name="action" aria-label="Action" defaultValue="">
+          <option value="">Any action</option>
+          {AUDIT_ACTIONS.map((action) => (
+            <option key={action} value={action}>
+              {action}
+            </option>
+          ))}
+        </select>
+        <select name="workflowId" aria-label="Workflow" defaultValue="">
+          <option value="">Any workflow</option>
+          {(workflows.data ?? []).map((workflow) => (
+            <option key={workflow.id} value={workflow.id}>
+              {workflow.name}
+            </option>
+          ))}
+        </select>
         <button type="submit">Apply</button>
       </form>
       <div className="row">
@@ -126,34 +192,48 @@ export function AuditPage() {
         <Empty>No entries match.</Empty>
       ) : (
         <div className="table-wrap">
-          <table className="table" data-testid="audit-table">
+          <table className="table responsive" data-testid="audit-table">
             <thead>
               <tr>
                 <th>Seq</th>
                 <th>Time</th>
-                <th>Actor</th>
+                <th>Who</th>
                 <th>Action</th>
-                <th>Outcome</th>
-                <th>Entity</th>
+                <th>About</th>
+                <th>Workflow</th>
                 <th>Changes</th>
               </tr>
             </thead>
             <tbody>
-              {entries.map((entry) => (
-                <tr key={entry.seq} className={entry.outcome === 'denied' ? 'denied' : undefined}>
-                  <td>{entry.seq}</td>
-                  <td>{formatTime(entry.at)}</td>
-                  <td>
-                    {entry.actor.name} <span className="muted small">{entry.actor.type}</span>
-                  </td>
-                  <td>{entry.action}</td>
-                  <td>{entry.outcome}</td>
-                  <td className="mono small">
-                    {entry.entityType} {entry.entityId?.slice(0, 8)}
-                  </td>
-                  <td className="long small">{JSON.stringify(entry.changes).slice(0, 200)}</td>
-                </tr>
-              ))}
+              {entries.map((entry) => {
+                const workflow = entry.workflowId ? workflowsById.get(entry.workflowId) : undefined;
+                return (
+                  <tr
+                    key={entry.seq}
+                    className={entry.outcome === 'denied' ? 'denied' : undefined}
+                    data-testid="audit-row"
+                  >
+                    <td data-label="Seq">{entry.seq}</td>
+                    <td data-label="Time">{formatTime(entry.at)}</td>
+                    <td data-label="Who">
+                      {entry.actor.name} <span className="muted small">{entry.actor.type}</span>
+                    </td>
+                    <td data-label="Action" title={entry.action}>
+                      {actionWords(entry.action)} <span className="muted small mono">{entry.action}</span>
+                      {entry.outcome === 'denied' && <strong className="error"> (denied)</strong>}
+                    </td>
+                    <td data-label="About" className="long">
+                      <EntityCell entry={entry} names={names} workflows={workflowsById} />
+                    </td>
+                    <td data-label="Workflow" className="long">
+                      {workflow ? <a href={`/workflows/${workflow.id}`}>{workflow.name}</a> : '—'}
+                    </td>
+                    <td data-label="Changes" className="long small">
+                      {changeWords(entry, names) || '—'}
+                    </td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>

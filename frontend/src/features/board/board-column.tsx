@@ -2,22 +2,27 @@
 
 import { useDroppable } from '@dnd-kit/core';
 import { memo, useState, type UIEvent } from 'react';
-import type { Agent, Task, TaskStatus, WipLimit } from '@tandem/shared';
+import type { Task, TaskStatus, WipLimit } from '@tandem/shared';
 import { COLUMN_TITLES } from '@/lib/format';
-import { CARD_HEIGHT, TaskCard } from './task-card';
+import { AddTask } from './add-task';
+import { CARD_HEIGHT, TaskCard, type CardNames } from './task-card';
 
 const OVERSCAN = 6;
 
 interface ColumnProps {
+  workflowId: string;
   status: TaskStatus;
   tasks: Task[];
   /** Every task in the column, filters ignored: WIP counts what the server counts. */
   total: number;
   wip: WipLimit | undefined;
-  agents: Map<string, Agent>;
+  names: CardNames;
   canDrag: boolean;
+  /** Offer "+ Add task" (members and up, while the server is reachable). */
+  canAdd: boolean;
   movedLive: Set<string>;
-  onOpen: (taskId: string) => void;
+  onOpen: (taskId: string, section?: 'suggestions') => void;
+  onCreated: (task: Task) => void;
 }
 
 /**
@@ -26,14 +31,17 @@ interface ColumnProps {
  * re-render the others.
  */
 export const BoardColumn = memo(function BoardColumn({
+  workflowId,
   status,
   tasks,
   total,
   wip,
-  agents,
+  names,
   canDrag,
+  canAdd,
   movedLive,
   onOpen,
+  onCreated,
 }: ColumnProps) {
   const { setNodeRef, isOver } = useDroppable({ id: `column:${status}`, data: { type: 'column', status } });
   const [scrollTop, setScrollTop] = useState(0);
@@ -71,7 +79,7 @@ export const BoardColumn = memo(function BoardColumn({
           <TaskCard
             key={task.id}
             task={task}
-            agents={agents}
+            names={names}
             canDrag={canDrag}
             movedLive={movedLive.has(task.id)}
             onOpen={onOpen}
@@ -79,6 +87,11 @@ export const BoardColumn = memo(function BoardColumn({
         ))}
         <div style={{ height: (tasks.length - last) * CARD_HEIGHT }} aria-hidden="true" />
       </div>
+      {canAdd && (
+        <div className="column-foot">
+          <AddTask workflowId={workflowId} status={status} onCreated={onCreated} />
+        </div>
+      )}
     </section>
   );
 });

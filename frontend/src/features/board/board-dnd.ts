@@ -10,7 +10,7 @@ import type { Task, TaskStatus } from '@tandem/shared';
 import { COLUMN_TITLES } from '@/lib/format';
 import { CARD_HEIGHT } from './task-card';
 
-export const COLUMN_STEP = 296; // column width + gap (globals.css .column)
+export const COLUMN_STEP = 276; // column width + gap (globals.css .column, .board)
 
 /** Arrow keys move a picked-up card by one column sideways and by one card up or down. */
 export const keyboardCoordinates: KeyboardCoordinateGetter = (event, { currentCoordinates }) => {

@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useState } from 'react';
-import { TASK_PRIORITIES, type Agent, type TaskPriority } from '@tandem/shared';
+import { TASK_PRIORITIES, type Agent, type PersonSummary, type TaskPriority } from '@tandem/shared';
 import { FILTER_KEYS, type BoardFilter } from './board-order';
 
 function readFilter(): BoardFilter {
@@ -34,69 +34,94 @@ export function useBoardFilter(): [BoardFilter, (filter: BoardFilter) => void] {
 interface FiltersProps {
   filter: BoardFilter;
   onChange: (filter: BoardFilter) => void;
+  /** The workflow's agents, by name. */
   agents: Agent[];
+  /** People who may be assignees, by name. */
+  people: PersonSummary[];
   labels: string[];
 }
 
-export function BoardFilters({ filter, onChange, agents, labels }: FiltersProps) {
+/** Filters above the board; on a phone they fold into a sheet behind a "Filters" button. */
+export function BoardFilters({ filter, onChange, agents, people, labels }: FiltersProps) {
   const set = (patch: Partial<BoardFilter>) => onChange({ ...filter, ...patch });
-  const active = FILTER_KEYS.some((key) => filter[key]);
+  const activeCount = FILTER_KEYS.filter((key) => filter[key]).length;
+  const active = activeCount > 0;
+  const [open, setOpen] = useState(false);
   return (
-    <div className="filters" role="search" aria-label="Filter tasks">
-      <input
-        type="search"
-        placeholder="Search tasks"
-        aria-label="Search tasks"
-        value={filter.text ?? ''}
-        onChange={(event) => set({ text: event.target.value || undefined })}
-      />
-      <select
-        aria-label="Priority"
-        value={filter.priority ?? ''}
-        onChange={(event) => set({ priority: (event.target.value || undefined) as TaskPriority | undefined })}
+    <div className="filters-wrap">
+      <button
+        type="button"
+        className="filters-toggle"
+        aria-expanded={open}
+        aria-controls="board-filters"
+        onClick={() => setOpen(!open)}
       >
-        <option value="">Any priority</option>
-        {TASK_PRIORITIES.map((priority) => (
-          <option key={priority} value={priority}>
-            {priority}
-          </option>
-        ))}
-      </select>
-      <select
-        aria-label="Agent"
-        value={filter.agentId ?? ''}
-        onChange={(event) => set({ agentId: event.target.value || undefined })}
-      >
-        <option value="">Any agent</option>
-        {agents.map((agent) => (
-          <option key={agent.id} value={agent.id}>
-            {agent.name}
-          </option>
-        ))}
-      </select>
-      <select
-        aria-label="Label"
-        value={filter.label ?? ''}
-        onChange={(event) => set({ label: event.target.value || undefined })}
-      >
-        <option value="">Any label</option>
-        {labels.map((label) => (
-          <option key={label} value={label}>
-            {label}
-          </option>
-        ))}
-      </select>
-      <input
-        aria-label="Assignee user id"
-        placeholder="Assignee id"
-        value={filter.assigneeUserId ?? ''}
-        onChange={(event) => set({ assigneeUserId: event.target.value.trim() || undefined })}
-      />
-      {active && (
-        <button type="button" className="link-button" onClick={() => onChange({})}>
-          Clear filters
-        </button>
-      )}
+        Filters{active ? ` (${activeCount})` : ''}
+      </button>
+      <div className={open ? 'filters open' : 'filters'} role="search" aria-label="Filter tasks" id="board-filters">
+        <input
+          type="search"
+          placeholder="Search tasks"
+          aria-label="Search tasks"
+          value={filter.text ?? ''}
+          onChange={(event) => set({ text: event.target.value || undefined })}
+        />
+        <select
+          aria-label="Priority"
+          value={filter.priority ?? ''}
+          onChange={(event) => set({ priority: (event.target.value || undefined) as TaskPriority | undefined })}
+        >
+          <option value="">Any priority</option>
+          {TASK_PRIORITIES.map((priority) => (
+            <option key={priority} value={priority}>
+              {priority}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label="Agent"
+          value={filter.agentId ?? ''}
+          onChange={(event) => set({ agentId: event.target.value || undefined })}
+        >
+          <option value="">Any agent</option>
+          {agents.map((agent) => (
+            <option key={agent.id} value={agent.id}>
+              {agent.name}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label="Label"
+          value={filter.label ?? ''}
+          onChange={(event) => set({ label: event.target.value || undefined })}
+        >
+          <option value="">Any label</option>
+          {labels.map((label) => (
+            <option key={label} value={label}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <select
+          aria-label="Assignee"
+          value={filter.assigneeUserId ?? ''}
+          onChange={(event) => set({ assigneeUserId: event.target.value || undefined })}
+        >
+          <option value="">Anyone assigned</option>
+          {people
+            .filter((person) => !person.disabled || person.id === filter.assigneeUserId)
+            .map((person) => (
+              <option key={person.id} value={person.id}>
+                {person.name}
+              </option>
+            ))}
+        </select>
+        {active && (
+          <button type="button" className="link-button" onClick={() => onChange({})}>
+            Clear filters
+          </button>
+        )}
+      </div>
     </div>
   );
 }

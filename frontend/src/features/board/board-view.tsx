@@ -13,7 +13,9 @@ import {
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSWRConfig } from 'swr';
 import { TASK_STATUSES, type Task } from '@tandem/shared';
-import { errorMessage, getClient, isConflict } from '@/lib/client';
+import { errorMessage, getClient, isConflict, wipWarningWords } from '@/lib/client';
+import { useConnectionState } from '@/lib/live';
+import { usePeople } from '@/lib/directory';
 import { Empty, ErrorState, Loading } from '@/lib/states';
 import { swrKeys } from '@/lib/swr-keys';
 import { useSession } from '@/features/shell/use-session';
@@ -28,10 +30,10 @@ import {
 } from './board-dnd';
 import { BoardFilters, useBoardFilter } from './board-filters';
 import { applyPlacement, FILTER_KEYS, groupColumns, matchesFilter, placeDrop, upsertTask } from './board-order';
-import { NewTaskForm } from './new-task-form';
 import { PresenceAvatars } from './presence-avatars';
-import { CardFace } from './task-card';
-import { useAgents, useBoard, useWorkflow, workflowIdFromPath } from './use-board';
+import { CardFace, type CardNames } from './task-card';
+import { useAgents } from '@/lib/directory';
+import { useBoard, useWorkflow, workflowIdFromPath } from './use-board';
 import { useBoardLive } from './use-board-live';
 
 function useWorkflowId(): string {
@@ -40,17 +42,34 @@ function useWorkflowId(): string {
   return id;
 }
 
-function useOpenTask(): [string | null, (taskId: string | null) => void] {
-  const [taskId, setTaskId] = useState<string | null>(null);
-  useEffect(() => setTaskId(new URLSearchParams(window.location.search).get('task')), []);
-  const open = useCallback((next: string | null) => {
+export type DrawerSection = 'suggestions' | undefined;
+
+/** The open task lives in the address bar (`?task=`), so a drawer can be linked to. */
+function useOpenTask(): [
+  { id: string; section: DrawerSection } | null,
+  (taskId: string | null, section?: DrawerSection) => void,
+] {
+  const [open, setOpen] = useState<{ id: string; section: DrawerSection } | null>(null);
+  useEffect(() => {
+    const id = new URLSearchParams(window.location.search).get('task');
+    if (id) setOpen({ id, section: undefined });
+  }, []);
+  const change = useCallback((next: string | null, section?: DrawerSection) => {
     const url = new URL(window.location.href);
     if (next) url.searchParams.set('task', next);
     else url.searchParams.delete('task');
     window.history.replaceState(null, '', url);
-    setTaskId(next);
+    setOpen(next ? { id: next, section } : null);
   }, []);
-  return [taskId, open];
+  return [open, change];
+}
+
+/** Back to the card that opened the drawer (or its successor in the column), for keyboard users. */
+function focusCard(taskId: string): void {
+  requestAnimationFrame(() => {
+    const card = document.querySelector<HTMLElement>(`[data-card-open="${CSS.escape(taskId)}"]`);
+    card?.focus();
+  });
 }
 
 export function BoardView() {
@@ -61,14 +80,32 @@ export function BoardView() {
   const agents = useAgents();
   const { mutate } = useSWRConfig();
   const [filter, setFilter] = useBoardFilter();
-  const [openTaskId, openTask] = useOpenTask();
+  const [openTask, setOpenTask] = useOpenTask();
+  const people = usePeople();
+  const connection = useConnectionState();
+  const offline = connection === 'reconnecting' || connection === 'offline';
   const [activeId, setActiveId] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ kind: 'error' | 'warning' | 'info'; text: string } | null>(null);
   const movedLive = useBoardLive(workflowId, session.user?.id);
-  const canEdit = session.can('member');
+  // While the server is unreachable nothing can be saved: edits are not offered until it is back.
+  const canEdit = session.can('member') && !offline;
 
   // A create or move over a soft WIP limit succeeds, and the server says so in a header: show it.
-  useEffect(() => getClient().onWarning((warning) => setNotice({ kind: 'warning', text: `Warning: ${warning}` })), []);
+  useEffect(
+    () => getClient().onWarning((warning) => setNotice({ kind: 'warning', text: wipWarningWords(warning) })),
+    [],
+  );
+  const openCard = useCallback(
+    (taskId: string, section?: DrawerSection) => setOpenTask(taskId, section),
+    [setOpenTask],
+  );
+  const closeDrawer = useCallback(() => {
+    const closing = openTask?.id;
+    setOpenTask(null);
+    if (closing) focusCard(closing);
+  }, [openTask, setOpenTask]);
+  // A new card is shown by the board cache; a WIP warning the create caused stays on screen.
+  const onCreated = useCallback(() => undefined, []);
 
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
@@ -78,6 +115,7 @@ export function BoardView() {
   const tasks = useMemo(() => board.data ?? [], [board.data]);
   const tasksById = useMemo(() => new Map(tasks.map((task) => [task.id, task])), [tasks]);
   const agentsById = useMemo(() => new Map((agents.data ?? []).map((agent) => [agent.id, agent])), [agents.data]);
+  const names: CardNames = useMemo(() => ({ agents: agentsById, people: people.byId }), [agentsById, people.byId]);
   const allColumns = useMemo(() => groupColumns(tasks), [tasks]);
   const filtering = FILTER_KEYS.some((key) => filter[key]);
   const visibleColumns = useMemo(
@@ -130,11 +168,29 @@ export function BoardView() {
         <div className="board-title">
           <h1>{workflow.data?.name ?? 'Board'}</h1>
           {workflow.data && <span className={`status-pill wf-${workflow.data.status}`}>{workflow.data.status}</span>}
+          {session.can('approver') && (
+            <a href={`/workflows/${workflowId}/settings`} className="button small" data-testid="workflow-settings-link">
+              Settings
+            </a>
+          )}
         </div>
         <PresenceAvatars workflowId={workflowId} />
       </header>
-      <BoardFilters filter={filter} onChange={setFilter} agents={agents.data ?? []} labels={labels} />
-      {canEdit && <NewTaskForm workflowId={workflowId} />}
+      {offline && (
+        <p className="notice error offline-banner" role="status" data-testid="offline-banner">
+          Tandem can&apos;t be reached right now. Changes are paused until the connection is back; the board will catch
+          up by itself.
+        </p>
+      )}
+      <BoardFilters
+        filter={filter}
+        onChange={setFilter}
+        agents={(agents.data ?? []).filter(
+          (agent) => workflow.data?.agentIds.includes(agent.id) || agent.id === filter.agentId,
+        )}
+        people={people.data ?? []}
+        labels={labels}
+      />
       {notice && (
         <p className={`notice ${notice.kind}`} role="alert" data-testid="board-notice">
           {notice.text}
@@ -149,7 +205,7 @@ export function BoardView() {
         <Loading what="tasks" />
       ) : (
         <>
-          {tasks.length === 0 && <Empty>No tasks yet{canEdit ? ': add the first one above.' : '.'}</Empty>}
+          {tasks.length === 0 && <Empty>No tasks yet{canEdit ? ': add the first one with “+ Add task”.' : '.'}</Empty>}
           <DndContext
             sensors={sensors}
             collisionDetection={boardCollision}
@@ -162,14 +218,17 @@ export function BoardView() {
               {TASK_STATUSES.map((status) => (
                 <BoardColumn
                   key={status}
+                  workflowId={workflowId}
                   status={status}
                   tasks={visibleColumns[status]}
                   total={allColumns[status].length}
                   wip={workflow.data?.wipLimits?.[status]}
-                  agents={agentsById}
+                  names={names}
                   canDrag={canEdit}
+                  canAdd={canEdit}
                   movedLive={movedLive}
-                  onOpen={openTask}
+                  onOpen={openCard}
+                  onCreated={onCreated}
                 />
               ))}
             </div>
@@ -177,7 +236,7 @@ export function BoardView() {
               {active ? (
                 <div className="task-card overlay">
                   <span className="card-body">
-                    <CardFace task={active} agents={agentsById} />
+                    <CardFace task={active} names={names} />
                   </span>
                 </div>
               ) : null}
@@ -185,7 +244,15 @@ export function BoardView() {
           </DndContext>
         </>
       )}
-      {openTaskId && <TaskDrawer taskId={openTaskId} onClose={() => openTask(null)} />}
+      {openTask && (
+        <TaskDrawer
+          key={openTask.id}
+          taskId={openTask.id}
+          section={openTask.section}
+          onClose={closeDrawer}
+          canEdit={canEdit}
+        />
+      )}
     </div>
   );
 }

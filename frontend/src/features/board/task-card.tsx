@@ -2,61 +2,95 @@
 
 import { useDraggable, useDroppable } from '@dnd-kit/core';
 import { memo } from 'react';
-import type { Agent, Task } from '@tandem/shared';
-import { formatDate, formatTime } from '@/lib/format';
+import type { Agent, PersonSummary, Task } from '@tandem/shared';
+import { formatDate, initials } from '@/lib/format';
 
-export const CARD_HEIGHT = 112; // px including the gap; the column virtualizes by this fixed height
+export const CARD_HEIGHT = 92; // px including the gap; the column virtualizes by this fixed height
+
+/** Names the card shows: agents (assignee, claim holder) and people (assignee). */
+export interface CardNames {
+  agents: Map<string, Agent>;
+  people: Map<string, PersonSummary>;
+}
 
 interface CardProps {
   task: Task;
-  /** Every agent by id: the card shows its assignee and the holder of its claim. */
-  agents: Map<string, Agent>;
+  names: CardNames;
   canDrag: boolean;
   movedLive: boolean;
-  onOpen: (taskId: string) => void;
+  onOpen: (taskId: string, section?: 'suggestions') => void;
 }
 
-/** The card's face, shared by the board and the drag overlay. */
-export function CardFace({ task, agents }: { task: Task; agents: Map<string, Agent> }) {
-  const agent = task.agentId ? agents.get(task.agentId) : undefined;
-  const claimer = task.claimedBy ? (agents.get(task.claimedBy)?.name ?? 'an agent') : null;
+const shortTime = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+
+/** Who the task is assigned to: a person's initials, or an agent's with its live status. */
+function Assignee({ task, names }: { task: Task; names: CardNames }) {
+  const agent = task.agentId ? names.agents.get(task.agentId) : undefined;
+  const person = task.assigneeUserId ? names.people.get(task.assigneeUserId) : undefined;
+  if (!agent && !person) return null;
+  return (
+    <span className="assignees">
+      {person && (
+        <span className="avatar small human" title={`Assigned to ${person.name}`}>
+          {initials(person.name)}
+          <span className="sr-only">Assigned to {person.name}</span>
+        </span>
+      )}
+      {agent && (
+        <span className="agent" title={`Agent ${agent.name}: ${agent.status}`}>
+          <span className="avatar small agent" aria-hidden="true">
+            {initials(agent.name)}
+          </span>
+          <span className={`dot status-${agent.revoked ? 'revoked' : agent.status}`} aria-hidden="true" />
+          <span className="sr-only">
+            Agent {agent.name} ({agent.status})
+          </span>
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** The card's face, shared by the board and the drag overlay: title, then one compact line of facts. */
+export function CardFace({ task, names }: { task: Task; names: CardNames }) {
+  const claimer = task.claimedBy ? (names.agents.get(task.claimedBy)?.name ?? 'an agent') : null;
   const overdue = task.dueDate && task.status !== 'completed' && new Date(task.dueDate) < new Date();
   return (
     <>
-      <span className="card-meta">
-        <span className={`priority priority-${task.priority}`}>{task.priority}</span>
-        {task.dueDate && <span className={overdue ? 'due overdue' : 'due'}>due {formatDate(task.dueDate)}</span>}
-        {claimer && task.claimExpiresAt && (
-          <span className="claim" title={`Claimed by ${claimer} until ${formatTime(task.claimExpiresAt)}`}>
-            🔒 {claimer} until {formatTime(task.claimExpiresAt)}
-          </span>
-        )}
-        {task.pendingSuggestions > 0 && (
-          <span className="badge" title="Pending suggestions">
-            {task.pendingSuggestions} pending
-          </span>
-        )}
-      </span>
       <span className="card-title">{task.title}</span>
       <span className="card-meta">
-        {agent && (
-          <span className="agent" title={`Agent ${agent.name}: ${agent.status}`}>
-            <span className={`dot status-${agent.status}`} aria-hidden="true" />
-            {agent.name}
-            <span className="sr-only"> ({agent.status})</span>
+        {task.priority === 'high' && <span className="priority priority-high">high</span>}
+        {task.dueDate && (
+          <span className={overdue ? 'due overdue' : 'due'} title={overdue ? 'Overdue' : 'Due date'}>
+            <span aria-hidden="true">⏰</span>
+            <span className="sr-only">{overdue ? 'Overdue, due' : 'Due'} </span>
+            {formatDate(task.dueDate)}
           </span>
         )}
-        {task.labels.slice(0, 3).map((label) => (
+        {claimer && task.claimExpiresAt && (
+          <span className="claim" title={`Claimed by ${claimer} until ${shortTime(task.claimExpiresAt)}`}>
+            <span aria-hidden="true">🔒</span> {claimer} until {shortTime(task.claimExpiresAt)}
+          </span>
+        )}
+        {task.labels.slice(0, 2).map((label) => (
           <span key={label} className="label">
             {label}
           </span>
         ))}
+        {task.labels.length > 2 && <span className="muted">+{task.labels.length - 2}</span>}
+        {task.commentCount > 0 && (
+          <span className="comments" title={`${task.commentCount} comments`}>
+            <span aria-hidden="true">💬</span> {task.commentCount}
+            <span className="sr-only"> comments</span>
+          </span>
+        )}
+        <Assignee task={task} names={names} />
       </span>
     </>
   );
 }
 
-function TaskCardInner({ task, agents, canDrag, movedLive, onOpen }: CardProps) {
+function TaskCardInner({ task, names, canDrag, movedLive, onOpen }: CardProps) {
   const drag = useDraggable({ id: task.id, data: { type: 'card', status: task.status }, disabled: !canDrag });
   const drop = useDroppable({ id: `card:${task.id}`, data: { type: 'card', status: task.status, taskId: task.id } });
   const classes = ['task-card', drag.isDragging && 'dragging', drop.isOver && 'drop-over', movedLive && 'moved-live'];
@@ -80,9 +114,20 @@ function TaskCardInner({ task, agents, canDrag, movedLive, onOpen }: CardProps) 
           ⠿
         </button>
       )}
-      <button type="button" className="card-body" onClick={() => onOpen(task.id)}>
-        <CardFace task={task} agents={agents} />
+      <button type="button" className="card-body" onClick={() => onOpen(task.id)} data-card-open={task.id}>
+        <CardFace task={task} names={names} />
       </button>
+      {task.pendingSuggestions > 0 && (
+        <button
+          type="button"
+          className="badge"
+          onClick={() => onOpen(task.id, 'suggestions')}
+          title="Review the pending suggestions"
+          data-testid="pending-badge"
+        >
+          {task.pendingSuggestions} pending<span className="sr-only"> suggestions: review</span>
+        </button>
+      )}
     </div>
   );
 }

@@ -1,7 +1,8 @@
 'use client';
 
 import { preload } from 'swr';
-import type { Agent, Task, Workflow } from '@tandem/shared';
+import type { Task, Workflow } from '@tandem/shared';
+import { fetchAgents } from '@/lib/directory';
 import { getClient } from '@/lib/client';
 import { useApi } from '@/lib/use-api';
 import { swrKeys } from '@/lib/swr-keys';
@@ -42,20 +43,4 @@ export function preloadBoard(workflowId: string): void {
   void preload(swrKeys.board(workflowId), () => fetchBoard(workflowId)).catch(() => undefined); // useBoard shows it
   void preload(swrKeys.workflow(workflowId), () => getClient().getWorkflow(workflowId)).catch(() => undefined);
   void preload(swrKeys.agents(), fetchAgents).catch(() => undefined);
-}
-
-/** All agents (the registry is small); used for names and live status on cards. */
-export async function fetchAgents(): Promise<Agent[]> {
-  const agents: Agent[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await getClient().listAgents({ limit: 200, cursor });
-    agents.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return agents;
-}
-
-export function useAgents() {
-  return useApi<Agent[]>(swrKeys.agents(), fetchAgents);
 }

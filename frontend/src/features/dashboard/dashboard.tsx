@@ -9,15 +9,27 @@ import { useLiveChannel } from '@/lib/live';
 import { Empty, ErrorState, Loading } from '@/lib/states';
 import { field, useApi } from '@/lib/use-api';
 import { swrKeys } from '@/lib/swr-keys';
-import { useAgents } from '@/features/board/use-board';
+import { useAgents } from '@/lib/directory';
 import { useSession } from '@/features/shell/use-session';
 import { usePendingSuggestions } from '@/features/approvals/use-queue';
+import { actionWords } from '@/features/audit/entry-words';
 
 interface Activity {
   seq: number;
   at: string;
   actor: string;
-  action: string;
+  action: AuditEntry['action'];
+  /** What it was about, by name (a task's title, a workflow's name, a suggestion's action). */
+  about: string | null;
+}
+
+function aboutOf(data: unknown): string | null {
+  if (!data || typeof data !== 'object') return null;
+  const record = data as Record<string, unknown>;
+  for (const key of ['title', 'action', 'name'] as const) {
+    if (typeof record[key] === 'string') return record[key].slice(0, 80);
+  }
+  return null;
 }
 
 const fromEntry = (entry: AuditEntry): Activity => ({
@@ -25,12 +37,14 @@ const fromEntry = (entry: AuditEntry): Activity => ({
   at: entry.at,
   actor: entry.actor.name,
   action: entry.action,
+  about: aboutOf(entry.data),
 });
 const fromEvent = (event: EventEnvelope): Activity => ({
   seq: event.seq,
   at: event.at,
   actor: event.actor.name,
   action: event.type,
+  about: aboutOf(event.data),
 });
 
 function NewWorkflowForm() {
@@ -68,8 +82,11 @@ export function Dashboard() {
   const agents = useAgents();
   const queue = usePendingSuggestions(session.can('approver'));
   const health = useApi(swrKeys.health(), () => getClient().ready(), { refreshInterval: 15_000 });
-  const recentAudit = useApi(isAdmin ? swrKeys.audit({}) : null, () =>
-    getClient().searchAudit({ order: 'desc', limit: 15 }),
+  // Admins see the whole log as it happens; everyone else the work on the boards (GET /api/audit/activity).
+  const recentAudit = useApi(
+    isAdmin ? swrKeys.audit({}) : ['activity'],
+    () => (isAdmin ? getClient().searchAudit({ order: 'desc', limit: 15 }) : getClient().recentActivity({ limit: 15 })),
+    { refreshInterval: isAdmin ? 0 : 30_000 },
   );
   const [liveActivity, setLiveActivity] = useState<Activity[]>([]);
   const onEvent = useCallback((event: EventEnvelope) => {
@@ -80,8 +97,9 @@ export function Dashboard() {
     (event: EventEnvelope) => {
       onEvent(event);
       void mutate(swrKeys.workflows());
+      if (!isAdmin) void recentAudit.mutate();
     },
-    [mutate, onEvent],
+    [mutate, onEvent, isAdmin, recentAudit],
   );
   const refetchWorkflows = useCallback(() => void mutate(swrKeys.workflows()), [mutate]);
   useLiveChannel('workflows', onWorkflowEvent, refetchWorkflows);
@@ -155,10 +173,11 @@ export function Dashboard() {
         {activity.length === 0 ? (
           <Empty>Nothing yet. Changes appear here as they happen.</Empty>
         ) : (
-          <ul className="activity">
+          <ul className="activity" data-testid="recent-activity">
             {activity.map((item) => (
               <li key={item.seq}>
-                <span className="muted">{formatTime(item.at)}</span> <strong>{item.actor}</strong> {item.action}
+                <strong>{item.actor}</strong> {actionWords(item.action)}
+                {item.about ? <> “{item.about}”</> : null} <span className="muted small">{formatTime(item.at)}</span>
               </li>
             ))}
           </ul>

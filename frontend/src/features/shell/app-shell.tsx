@@ -4,19 +4,26 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { useSWRConfig } from 'swr';
+import type { Role } from '@tandem/shared';
 import { getClient } from '@/lib/client';
 import { ConnectionIndicator } from '@/lib/live';
 import { NotificationBell } from '@/features/notifications/notification-bell';
+import { ThemeToggle } from '@/lib/theme';
 import { useSession } from './use-session';
 
-const NAV = [
+/**
+ * The main navigation. Pages other features add (account, webhooks, ...) go in this list; each item shows to
+ * the roles that may use it, so a viewer never sees an admin page's link.
+ */
+export const NAV: { href: string; label: string; role: Role }[] = [
   { href: '/', label: 'Dashboard', role: 'viewer' },
   { href: '/approvals', label: 'Approvals', role: 'viewer' },
   { href: '/agents', label: 'Agents', role: 'viewer' },
+  { href: '/people', label: 'People', role: 'admin' },
   { href: '/audit', label: 'Audit', role: 'admin' },
-] as const;
+];
 
-/** The frame of every signed-in page: navigation, connection state, who is signed in. */
+/** The frame of every signed-in page: skip link, navigation, connection state, who is signed in. */
 export function AppShell({ children, wide = false }: { children: ReactNode; wide?: boolean }) {
   const session = useSession();
   const pathname = usePathname();
@@ -38,6 +45,9 @@ export function AppShell({ children, wide = false }: { children: ReactNode; wide
   };
   return (
     <div className="shell">
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
       <header className="topbar">
         <Link href="/" className="brand">
           Tandem
@@ -52,6 +62,7 @@ export function AppShell({ children, wide = false }: { children: ReactNode; wide
         <div className="topbar-end">
           <ConnectionIndicator />
           <NotificationBell />
+          <ThemeToggle />
           <span className="who" title={session.user.email}>
             {session.user.name} <span className="role">{session.user.role}</span>
           </span>
@@ -60,7 +71,9 @@ export function AppShell({ children, wide = false }: { children: ReactNode; wide
           </button>
         </div>
       </header>
-      <main className={wide ? 'main wide' : 'main'}>{children}</main>
+      <main id="main" tabIndex={-1} className={wide ? 'main wide' : 'main'}>
+        {children}
+      </main>
     </div>
   );
 }

@@ -77,3 +77,13 @@ export class AuditQueryDto extends AuditFilterDto {
   @IsIn(['asc', 'desc'])
   order?: 'asc' | 'desc';
 }
+
+/** `GET /api/audit/activity?limit=`: the dashboard's recent activity (at most 100). */
+export class ActivityQueryDto {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+}
