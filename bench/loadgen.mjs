@@ -171,19 +171,25 @@ async function fanout(config) {
   };
 }
 
-/** Closed loop: `concurrency` workers each send their next write as soon as the previous one is answered. */
+/**
+ * Closed loop: each group's `concurrency` workers send their next write as soon as the previous one is answered.
+ * `groups` mixes kinds in one run (e.g. moves and decisions at once); a single group may be given flat.
+ */
 async function writes(config) {
-  const { restUrl, token, concurrency, durationS, kind } = config;
+  const { restUrl, token, durationS } = config;
+  const groups = config.groups ?? [{ kind: config.kind, concurrency: config.concurrency, items: config.items }];
   const latency = new Histogram();
+  const byKind = {};
   let ok = 0;
   let errors = 0;
   const statuses = {};
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + durationS * 1000;
-  const work = config.items.slice();
-  const worker = async (slot) => {
-    const tasks = kind === 'move' ? work.filter((_, i) => i % concurrency === slot) : null;
+  const worker = async (group, slot) => {
+    const { kind, concurrency } = group;
+    const stats = (byKind[kind] ??= { ok: 0, errors: 0, latency: new Histogram() });
+    const tasks = kind === 'move' ? group.work.filter((_, i) => i % concurrency === slot) : null;
     let turn = 0;
     while (performance.now() < deadline) {
       let request;
@@ -199,7 +205,7 @@ async function writes(config) {
             return response;
           });
       } else {
-        const suggestion = work.pop();
+        const suggestion = group.work.pop();
         if (!suggestion) break;
         request = () =>
           post(`${restUrl}/api/suggestions/${suggestion.id}/decision`, token, {
@@ -209,24 +215,42 @@ async function writes(config) {
       }
       const t0 = performance.now();
       const response = await request().catch(() => ({ status: 0 }));
-      latency.record(performance.now() - t0);
+      const ms = performance.now() - t0;
+      latency.record(ms);
+      stats.latency.record(ms);
       statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-      if (response.status === 200 || response.status === 201) ok += 1;
-      else errors += 1;
+      if (response.status === 200 || response.status === 201) {
+        ok += 1;
+        stats.ok += 1;
+      } else {
+        errors += 1;
+        stats.errors += 1;
+      }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, (_, slot) => worker(slot)));
+  const running = [];
+  for (const group of groups) {
+    group.work = group.items.slice();
+    for (let slot = 0; slot < group.concurrency; slot += 1) running.push(worker(group, slot));
+  }
+  await Promise.all(running);
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   return {
-    kind,
-    concurrency,
+    kind: groups.map((group) => group.kind).join('+'),
+    concurrency: groups.reduce((sum, group) => sum + group.concurrency, 0),
     ok,
     errors,
     statuses,
     perSecond: ok / (wallMs / 1000),
     latency: latency.summary(),
-    exhausted: kind === 'decision' && work.length === 0,
+    byKind: Object.fromEntries(
+      Object.entries(byKind).map(([kind, stats]) => [
+        kind,
+        { ok: stats.ok, errors: stats.errors, perSecond: stats.ok / (wallMs / 1000), latency: stats.latency.summary() },
+      ]),
+    ),
+    exhausted: groups.some((group) => group.kind === 'decision' && group.work.length === 0),
     loadgenCpuPercent: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
   };
 }

@@ -1,10 +1,13 @@
-// `npm run bench`: measures the cluster of `npm run cluster` (nginx + two nodes + Redis + PostgreSQL) and a
-// minimal baseline doing the same work; prints tables, writes bench/results/<time>.json and docs/benchmarks.md.
-// Flags (defaults are the issue's sizes; --quick scales everything down for a first run):
-//   --subscribers 1000 --rate 100 --duration 10 --scale-subscribers 100,1000,5000 --scale-rates 10,100,500
-//   --concurrency 1,8,32 --audit-rows 1000000 --quick --no-docs
+// `npm run bench`: measures the cluster of `npm run cluster` (nginx + two nodes + Redis + PostgreSQL), a minimal
+// baseline doing the same fan-out, and in the same run what PostgreSQL itself allows (pgbench references); prints
+// tables, writes bench/results/<time>.json and docs/benchmarks.md (with the ratios, and before/after when
+// bench/before.json holds an earlier run's JSON).
+// Flags (defaults are the issue's sizes; --quick scales everything down and finishes in a few minutes):
+//   --subscribers 1000 --rate 50 --saturation-rate 100 --big-subscribers 5000 --big-rate 10 --duration 10
+//   --scale-subscribers 100,1000,5000 --scale-rates 10,100,500 --concurrency 1,8,32,64 --boards 16
+//   --board-writers 64 --audit-rows 1000000 --quick --no-docs
 import { execFileSync, fork, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -19,6 +22,8 @@ import {
   startNginx,
   waitForHttp,
 } from '../scripts/cluster-lib.mjs';
+import { withLoad } from './load.mjs';
+import { measureReferences } from './references.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
@@ -26,18 +31,27 @@ const option = (name, fallback) => {
   const at = args.indexOf(`--${name}`);
   return at >= 0 ? args[at + 1] : fallback;
 };
-const list = (value) => String(value).split(',').map(Number);
+const list = (value) => String(value).split(',').filter(Boolean).map(Number);
 const quick = flag('quick');
 const settings = {
   subscribers: Number(option('subscribers', quick ? 200 : 1000)),
-  rate: Number(option('rate', quick ? 50 : 100)),
+  rate: Number(option('rate', 50)),
+  saturationRate: Number(option('saturation-rate', 100)),
+  bigSubscribers: Number(option('big-subscribers', quick ? 1000 : 5000)),
+  bigRate: Number(option('big-rate', 10)),
   durationS: Number(option('duration', quick ? 5 : 10)),
-  scaleSubscribers: list(option('scale-subscribers', quick ? '100,500' : '100,1000,5000')),
-  scaleRates: list(option('scale-rates', quick ? '10,100' : '10,100,500')),
-  concurrency: list(option('concurrency', quick ? '1,8' : '1,8,32')),
+  scaleSubscribers: list(option('scale-subscribers', quick ? '' : '100,1000,5000')),
+  scaleRates: list(option('scale-rates', quick ? '' : '10,100,500')),
+  concurrency: list(option('concurrency', quick ? '8,64' : '1,8,32,64')),
+  decisionConcurrency: list(option('decision-concurrency', quick ? '32' : '1,8,32')),
+  boards: Number(option('boards', 16)),
+  tasksPerBoard: Number(option('tasks-per-board', quick ? 24 : 40)),
+  boardWriters: Number(option('board-writers', 64)),
   auditRows: Number(option('audit-rows', quick ? 100_000 : 1_000_000)),
   idleConnections: 1000,
 };
+/** The issue's goals: what the summary table checks the measured figures against. */
+const GOALS = { boardsPerSecond: 1500, oneBoardPerSecond: 400, p99Ms: 100, fanoutP99Ratio: 1.3, saturationRatio: 0.9 };
 const ADMIN = { email: 'bench-admin@tandem.local', password: 'bench-password-1' };
 const redisUrl = process.env.REDIS_URL || MACHINE_REDIS_URL;
 const database = `tandem_bench_${Date.now().toString(36)}`;
@@ -115,25 +129,40 @@ async function machine(databaseUrl) {
 }
 
 // ---------------------------------------------------------------- the runs
+const taskRef = (task) => ({ id: task.id, version: task.version, status: task.status });
+
+async function createTasks(url, token, workflowId, count) {
+  return inBatches(
+    Array.from({ length: count }, (_, i) => i),
+    16,
+    (i) =>
+      api(url, token, 'POST', `/api/workflows/${workflowId}/tasks`, { title: `bench task ${i}`, status: 'pending' }),
+  );
+}
+
+/** One board for the fan-out and the one-board writes, and `boards` more for the writes across boards. */
 async function setupTandem(url, taskCount) {
   const { token } = await api(url, null, 'POST', '/api/auth/login', ADMIN);
   const workflow = await api(url, token, 'POST', '/api/workflows', { name: 'bench', status: 'running' });
-  const tasks = await inBatches(
-    Array.from({ length: taskCount }, (_, i) => i),
-    16,
-    (i) =>
-      api(url, token, 'POST', `/api/workflows/${workflow.id}/tasks`, { title: `bench task ${i}`, status: 'pending' }),
-  );
+  const tasks = await createTasks(url, token, workflow.id, taskCount);
+  const boards = [];
+  for (let i = 0; i < settings.boards; i += 1) {
+    const board = await api(url, token, 'POST', '/api/workflows', { name: `bench board ${i}`, status: 'running' });
+    boards.push({ workflow: board, tasks: await createTasks(url, token, board.id, settings.tasksPerBoard) });
+  }
   const { agent, apiKey } = await api(url, token, 'POST', '/api/agents', {
     name: 'bench agent',
     capabilities: ['bench'],
   });
-  await api(url, token, 'PUT', `/api/workflows/${workflow.id}/agents`, { agentIds: [agent.id] });
+  for (const id of [workflow.id, ...boards.map((board) => board.workflow.id)])
+    await api(url, token, 'PUT', `/api/workflows/${id}/agents`, { agentIds: [agent.id] });
   return {
     token,
     agentKey: apiKey,
     workflow,
-    tasks: tasks.map((task) => ({ id: task.id, version: task.version, status: task.status })),
+    tasks: tasks.map(taskRef),
+    boardTasks: boards.flatMap((board) => board.tasks.map(taskRef)),
+    boardIds: boards.map((board) => board.workflow.id),
   };
 }
 
@@ -141,7 +170,7 @@ async function postSuggestions(url, agentKey, tasks, count, batch) {
   const started = performance.now();
   const created = await inBatches(
     Array.from({ length: count }, (_, i) => i),
-    16,
+    32,
     (i) =>
       api(
         url,
@@ -189,6 +218,8 @@ function table(headers, rows) {
   return [line(headers), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
 }
 
+const loadCell = (r) => (r.load ? `${fmt(r.load.loadavg1Before)} / ${fmt(r.load.machineBusyPercent, 0)}%` : '-');
+
 function fanoutRow(label, r) {
   return [
     label,
@@ -204,6 +235,7 @@ function fanoutRow(label, r) {
     r.duplicated,
     fmt(r.rest.p99),
     fmt(r.loadgenCpuPercent, 0),
+    loadCell(r),
   ];
 }
 const FANOUT_HEADERS = [
@@ -220,13 +252,20 @@ const FANOUT_HEADERS = [
   'dup',
   'REST p99 ms',
   'loadgen CPU %',
+  'load avg / busy',
 ];
 
 async function main() {
   const databaseUrl = await ensureDatabase(database);
   const nginxBin = findNginx({ install: true });
   const results = { settings, startedAt: new Date().toISOString(), machine: await machine(databaseUrl) };
-  log(`database ${database}; logs in ${logDir}`);
+  log(
+    `database ${database}; logs in ${logDir}; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  results.references = await measureReferences(databaseUrl, { durationS: settings.durationS, log });
   const cluster = await startCluster({
     databaseUrl,
     redisUrl,
@@ -241,13 +280,23 @@ async function main() {
     },
   });
   const nodeUrls = cluster.nodes.map((node) => node.url);
+  const nodePids = cluster.nodes.map((node) => node.pid);
+  const measured = (scenario, config) => withLoad(() => run(scenario, config), nodePids);
   log(`cluster at ${cluster.url} (nodes ${nodeUrls.join(', ')})`);
   try {
-    const maxRate = Math.max(settings.rate, ...settings.scaleRates);
+    const maxRate = Math.max(settings.rate, settings.saturationRate, settings.bigRate, ...settings.scaleRates);
     const setup = await setupTandem(cluster.url, Math.max(100, maxRate * 2));
     const channel = `workflow:${setup.workflow.id}`;
-    const fanout = (subscribers, rate) =>
-      run('fanout', {
+    const refresh = async () => {
+      const page = await api(cluster.url, setup.token, 'GET', `/api/workflows/${setup.workflow.id}/tasks`);
+      setup.tasks = page.items.map(taskRef);
+      const boards = await Promise.all(
+        setup.boardIds.map((id) => api(cluster.url, setup.token, 'GET', `/api/workflows/${id}/tasks`)),
+      );
+      setup.boardTasks = boards.flatMap((board) => board.items.map(taskRef));
+    };
+    const fanout = async (subscribers, rate, tasks = setup.tasks) => {
+      const result = await measured('fanout', {
         socketUrls: nodeUrls,
         restUrl: cluster.url,
         token: setup.token,
@@ -255,54 +304,93 @@ async function main() {
         subscribers,
         rate,
         durationS: settings.durationS,
-        tasks: setup.tasks,
+        drainS: quick ? 8 : 15,
+        tasks,
       });
-
-    log(`fan-out: ${settings.subscribers} subscribers, ${settings.rate} moves/s for ${settings.durationS} s`);
-    const refresh = async () => {
-      const page = await api(cluster.url, setup.token, 'GET', `/api/workflows/${setup.workflow.id}/tasks`);
-      setup.tasks = page.items.map((task) => ({ id: task.id, version: task.version, status: task.status }));
+      await refresh();
+      return result;
     };
+
+    log(`fan-out: ${settings.subscribers} subscribers × ${settings.rate} moves/s for ${settings.durationS} s`);
     results.fanout = await fanout(settings.subscribers, settings.rate);
-    await refresh();
+    log(`fan-out at saturation: ${settings.subscribers} subscribers × ${settings.saturationRate} moves/s`);
+    results.saturation = await fanout(settings.subscribers, settings.saturationRate);
+    log(`fan-out: ${settings.bigSubscribers} subscribers × ${settings.bigRate} moves/s`);
+    results.big = await fanout(settings.bigSubscribers, settings.bigRate);
 
     results.scale = [];
     for (const subscribers of settings.scaleSubscribers) {
       for (const rate of settings.scaleRates) {
         log(`scale: ${subscribers} subscribers × ${rate} moves/s`);
         results.scale.push(await fanout(subscribers, rate));
-        await refresh();
       }
     }
 
-    results.writes = [];
-    for (const concurrency of settings.concurrency) {
-      log(`write path: task moves, concurrency ${concurrency}`);
-      results.writes.push(
-        await run('writes', {
-          restUrl: cluster.url,
-          token: setup.token,
-          kind: 'move',
-          concurrency,
-          durationS: settings.durationS,
-          items: setup.tasks,
-        }),
-      );
-      await refresh();
-    }
-    const decisionsNeeded = Math.ceil(400 * settings.durationS * (quick ? 0.5 : 1));
-    for (const concurrency of settings.concurrency) {
-      log(`write path: posting ${decisionsNeeded} suggestions, then deciding them at concurrency ${concurrency}`);
-      const posted = await postSuggestions(cluster.url, setup.agentKey, setup.tasks, decisionsNeeded, concurrency);
-      const decided = await run('writes', {
+    const closedLoop = async (groups) => {
+      const result = await measured('writes', {
         restUrl: cluster.url,
         token: setup.token,
-        kind: 'decision',
-        concurrency,
         durationS: settings.durationS,
-        items: posted.suggestions,
+        groups,
       });
-      results.writes.push({ ...decided, suggestionPostsPerSecond: posted.perSecond });
+      await refresh();
+      return { ...result, nodeCpuMsPerWrite: result.ok ? result.load.nodesCpuMs / result.ok : null };
+    };
+    results.writes = [];
+    for (const concurrency of settings.concurrency) {
+      log(`write path: task moves on one board, concurrency ${concurrency}`);
+      results.writes.push({
+        scope: 'one board',
+        ...(await closedLoop([{ kind: 'move', concurrency, items: setup.tasks }])),
+      });
+    }
+    const decisionsNeeded = Math.ceil(400 * settings.durationS * (quick ? 0.5 : 1));
+    for (const concurrency of settings.decisionConcurrency) {
+      log(`write path: posting ${decisionsNeeded} suggestions, then deciding them at concurrency ${concurrency}`);
+      const posted = await postSuggestions(
+        cluster.url,
+        setup.agentKey,
+        setup.tasks,
+        decisionsNeeded,
+        `one-${concurrency}`,
+      );
+      const decided = await closedLoop([{ kind: 'decision', concurrency, items: posted.suggestions }]);
+      results.writes.push({ scope: 'one board', ...decided, suggestionPostsPerSecond: posted.perSecond });
+    }
+
+    // Across boards: half the writers move tasks, half decide suggestions, over every board at once.
+    const boardDecisions = Math.ceil((GOALS.boardsPerSecond / 2) * settings.durationS * (quick ? 0.4 : 1));
+    log(`write path: posting ${boardDecisions} suggestions over ${settings.boards} boards`);
+    const boardPosts = await postSuggestions(cluster.url, setup.agentKey, setup.boardTasks, boardDecisions, 'boards');
+    const movers = Math.ceil(settings.boardWriters / 2);
+    log(
+      `write path: ${settings.boardWriters} writers (${movers} moving, the rest deciding) over ${settings.boards} boards`,
+    );
+    results.boards = {
+      scope: `${settings.boards} boards`,
+      ...(await closedLoop([
+        { kind: 'move', concurrency: movers, items: setup.boardTasks },
+        { kind: 'decision', concurrency: settings.boardWriters - movers, items: boardPosts.suggestions },
+      ])),
+      suggestionPostsPerSecond: boardPosts.perSecond,
+    };
+    const oneBoardBest = Math.max(...results.writes.filter((w) => w.kind === 'move').map((w) => w.perSecond), 0);
+
+    // Latency under a steady load (open loop) at half the goals' rates, and at half of what was measured.
+    results.steady = [];
+    const steadyRuns = [
+      ['boards', GOALS.boardsPerSecond / 2, () => setup.boardTasks],
+      ...(quick ? [] : [['boards', Math.floor(results.boards.perSecond / 2), () => setup.boardTasks]]),
+      ['one board', GOALS.oneBoardPerSecond / 2, () => setup.tasks],
+      ...(quick ? [] : [['one board', Math.floor(oneBoardBest / 2), () => setup.tasks]]),
+    ];
+    const seen = new Set();
+    for (const [scope, rate, tasks] of steadyRuns) {
+      if (rate < 1 || seen.has(`${scope}:${rate}`)) continue;
+      seen.add(`${scope}:${rate}`);
+      log(`write path: steady ${rate} moves/s (${scope}), open loop`);
+      const steady = await fanout(0, rate, tasks());
+      results.steady.push({ scope, targetRate: rate, ...steady });
     }
 
     log(`memory: ${settings.idleConnections} idle connections on ${cluster.nodes[0].name}`);
@@ -327,27 +415,36 @@ async function main() {
   log('baseline: bare Socket.IO + Redis adapter + one INSERT per request');
   const baseline = await startBaseline(databaseUrl, nginxBin);
   try {
-    const tasks = Array.from({ length: Math.max(100, settings.rate * 2) }, (_, i) => ({
+    const tasks = Array.from({ length: Math.max(100, settings.saturationRate * 2) }, (_, i) => ({
       id: `t${i}`,
       version: 0,
       status: 'pending',
     }));
-    results.baseline = await run('fanout', {
-      socketUrls: baseline.nodes.map((n) => n.url),
-      restUrl: baseline.url,
-      token: 'none',
-      channel: 'board',
-      subscribers: settings.subscribers,
-      rate: settings.rate,
-      durationS: settings.durationS,
-      tasks,
-    });
+    const baselineRun = (rate) =>
+      withLoad(
+        () =>
+          run('fanout', {
+            socketUrls: baseline.nodes.map((n) => n.url),
+            restUrl: baseline.url,
+            token: 'none',
+            channel: 'board',
+            subscribers: settings.subscribers,
+            rate,
+            durationS: settings.durationS,
+            tasks,
+          }),
+        baseline.nodes.map((n) => n.child.pid),
+      );
+    results.baseline = await baselineRun(settings.rate);
+    results.baselineSaturation = await baselineRun(settings.saturationRate);
   } finally {
     await baseline.stop();
   }
   loadgen.kill();
   await dropDatabase(database);
   results.finishedAt = new Date().toISOString();
+  const beforePath = join(ROOT, 'bench/before.json');
+  if (existsSync(beforePath)) results.before = JSON.parse(readFileSync(beforePath, 'utf8'));
   report(results);
 }
 
@@ -394,54 +491,234 @@ async function measureExport(databaseUrl, url, token, pid, rows) {
   };
 }
 
+const ratio = (x, y) => (x && y ? x / y : null);
+const times = (value) => (value === null || value === undefined ? '-' : `${value.toFixed(2)}×`);
+const chainReference = (results, clients) =>
+  results.references?.runs?.find((r) => r.script === 'chain' && r.clients === clients)?.commitsPerSecond ?? null;
+
+/** The figures the issue's goals name, from one run's results (also used for before/after). */
+function keyFigures(r) {
+  const chain64 = chainReference(r, 64);
+  const oneBoard = Math.max(...(r.writes ?? []).filter((w) => w.kind === 'move').map((w) => w.perSecond), 0);
+  const steady = (scope, rate) => r.steady?.find((x) => x.scope === scope && x.targetRate === rate);
+  const steadyBoards = steady('boards', GOALS.boardsPerSecond / 2);
+  const steadyOne = steady('one board', GOALS.oneBoardPerSecond / 2);
+  const fanoutRatio = ratio(r.fanout?.delivery.p99, r.baseline?.delivery.p99);
+  const saturationRatio = ratio(r.saturation?.deliveredPerSecond, r.baselineSaturation?.deliveredPerSecond);
+  return [
+    {
+      measure: `writes/s across ${r.settings.boards} boards, ${r.settings.boardWriters} writers (moves + decisions)`,
+      value: r.boards?.perSecond,
+      goal: `≥ ${GOALS.boardsPerSecond} and ≥ 1× chain (64 clients)`,
+      ratio: ratio(r.boards?.perSecond, chain64),
+      met: r.boards ? r.boards.perSecond >= GOALS.boardsPerSecond && r.boards.perSecond >= (chain64 ?? 0) : null,
+    },
+    {
+      measure: 'task moves/s on one board (best concurrency)',
+      value: oneBoard,
+      goal: `≥ ${GOALS.oneBoardPerSecond}`,
+      ratio: ratio(oneBoard, chain64),
+      met: oneBoard >= GOALS.oneBoardPerSecond,
+    },
+    {
+      measure: `p99 ms, ${GOALS.boardsPerSecond / 2} moves/s steady over the boards`,
+      value: steadyBoards?.rest.p99,
+      goal: `< ${GOALS.p99Ms} ms, all committed`,
+      ratio: null,
+      met: steadyBoards ? steadyBoards.rest.p99 < GOALS.p99Ms && steadyBoards.errors === 0 : null,
+    },
+    {
+      measure: `p99 ms, ${GOALS.oneBoardPerSecond / 2} moves/s steady on one board`,
+      value: steadyOne?.rest.p99,
+      goal: `< ${GOALS.p99Ms} ms, all committed`,
+      ratio: null,
+      met: steadyOne ? steadyOne.rest.p99 < GOALS.p99Ms && steadyOne.errors === 0 : null,
+    },
+    {
+      measure: `fan-out ${r.settings.subscribers} × ${r.settings.rate}/s: p99 ms (ratio to baseline), lost`,
+      value: r.fanout?.delivery.p99,
+      goal: `≤ ${GOALS.fanoutP99Ratio}× baseline, 0 lost`,
+      ratio: fanoutRatio,
+      met: r.fanout ? fanoutRatio !== null && fanoutRatio <= GOALS.fanoutP99Ratio && r.fanout.lost === 0 : null,
+      lost: r.fanout?.lost,
+    },
+    {
+      measure: `fan-out ${r.settings.subscribers} × ${r.settings.saturationRate}/s: deliveries/s (ratio to baseline)`,
+      value: r.saturation?.deliveredPerSecond,
+      goal: `≥ ${GOALS.saturationRatio}× baseline`,
+      ratio: saturationRatio,
+      met: saturationRatio === null ? null : saturationRatio >= GOALS.saturationRatio,
+    },
+    {
+      measure: `fan-out ${r.settings.bigSubscribers} × ${r.settings.bigRate}/s: p99 ms`,
+      value: r.big?.delivery.p99,
+      goal: '< 250 ms, 0 lost',
+      ratio: null,
+      met: r.big ? r.big.delivery.p99 < 250 && r.big.lost === 0 : null,
+      lost: r.big?.lost,
+    },
+  ];
+}
+
+const metCell = (met) => (met === null || met === undefined ? '-' : met ? 'yes' : 'no');
+
+function writeRow(w) {
+  const kinds = w.byKind
+    ? Object.entries(w.byKind)
+        .map(([kind, k]) => `${kind} ${fmt(k.perSecond)}/s p99 ${fmt(k.latency.p99)}`)
+        .join('; ')
+    : '';
+  return [
+    w.scope ?? 'one board',
+    w.kind === 'move' ? 'task move' : w.kind === 'decision' ? 'suggestion decision' : w.kind,
+    w.concurrency,
+    w.ok,
+    w.errors,
+    fmt(w.perSecond),
+    fmt(w.latency.p50),
+    fmt(w.latency.p99),
+    fmt(w.latency.max),
+    fmt(w.nodeCpuMsPerWrite, 2),
+    loadCell(w),
+    kinds,
+  ];
+}
+
 function report(results) {
   const out = [];
   const t = results.fanout;
   const b = results.baseline;
-  out.push('## Fan-out latency (REST move sent → event received at each client)\n');
-  out.push(table(FANOUT_HEADERS, [fanoutRow('tandem', t), fanoutRow('baseline', b)]));
-  const ratio = (x, y) => (x && y ? `${(x / y).toFixed(2)}×` : '-');
-  out.push('\nTandem relative to the baseline:\n');
+  out.push('## Goals (issue 12), measured in this run\n');
   out.push(
     table(
-      ['p50', 'p95', 'p99', 'max', 'delivered/s'],
-      [
-        [
-          ratio(t.delivery.p50, b.delivery.p50),
-          ratio(t.delivery.p95, b.delivery.p95),
-          ratio(t.delivery.p99, b.delivery.p99),
-          ratio(t.delivery.max, b.delivery.max),
-          ratio(t.deliveredPerSecond, b.deliveredPerSecond),
-        ],
-      ],
-    ),
-  );
-  out.push('\n## Scale curve\n');
-  out.push(
-    table(
-      FANOUT_HEADERS,
-      results.scale.map((r) => fanoutRow('tandem', r)),
-    ),
-  );
-  out.push('\n## Write path (closed loop: each worker sends its next write when the previous one is answered)\n');
-  out.push(
-    table(
-      ['write', 'concurrency', 'ok', 'errors', 'writes/s', 'p50 ms', 'p99 ms', 'max ms', 'loadgen CPU %'],
-      results.writes.map((w) => [
-        w.kind === 'move' ? 'task move' : 'suggestion decision',
-        w.concurrency,
-        w.ok,
-        w.errors,
-        fmt(w.perSecond),
-        fmt(w.latency.p50),
-        fmt(w.latency.p99),
-        fmt(w.latency.max),
-        fmt(w.loadgenCpuPercent, 0),
+      ['measure', 'measured', 'ratio', 'goal', 'met'],
+      keyFigures(results).map((k) => [
+        k.measure,
+        k.lost === undefined ? fmt(k.value) : `${fmt(k.value)} (lost ${k.lost})`,
+        times(k.ratio),
+        k.goal,
+        metCell(k.met),
       ]),
     ),
   );
-  const posts = results.writes.filter((w) => w.suggestionPostsPerSecond).map((w) => fmt(w.suggestionPostsPerSecond));
-  out.push(`\nSuggestion posts (16 concurrent, agent key, Idempotency-Key): ${posts.join(', ')} per second.`);
+  if (results.before) {
+    const before = keyFigures(results.before);
+    out.push(`\n## Before and after (before: ${results.before.label ?? results.before.startedAt})\n`);
+    out.push(
+      table(
+        ['measure', 'before', 'after', 'after / before'],
+        keyFigures(results).map((k, i) => [
+          k.measure,
+          fmt(before[i].value),
+          fmt(k.value),
+          times(ratio(k.value, before[i].value)),
+        ]),
+      ),
+    );
+  }
+  const refs = results.references;
+  out.push('\n## References: what PostgreSQL allows, same run (pgbench, durable commits)\n');
+  out.push(
+    refs?.runs
+      ? table(
+          ['pattern', 'clients', 'commits/s', 'mean latency ms', 'failed'],
+          refs.runs.map((r) => [
+            r.script === 'raw' ? 'one-row INSERT' : 'advisory lock + read head + INSERT (chained append)',
+            r.clients,
+            fmt(r.commitsPerSecond),
+            fmt(r.latencyMeanMs, 2),
+            r.failed,
+          ]),
+        )
+      : `unavailable: ${refs?.unavailable}`,
+  );
+  out.push('\n## Fan-out latency (REST move sent → event received at each client)\n');
+  out.push(
+    table(FANOUT_HEADERS, [
+      fanoutRow('tandem', t),
+      fanoutRow('baseline', b),
+      fanoutRow('tandem', results.saturation),
+      fanoutRow('baseline', results.baselineSaturation),
+      fanoutRow('tandem', results.big),
+    ]),
+  );
+  out.push('\nTandem relative to the baseline:\n');
+  const rel = (x, y) => [
+    `${x.subscribers} × ${x.rate}/s`,
+    times(ratio(x.delivery.p50, y.delivery.p50)),
+    times(ratio(x.delivery.p95, y.delivery.p95)),
+    times(ratio(x.delivery.p99, y.delivery.p99)),
+    times(ratio(x.delivery.max, y.delivery.max)),
+    times(ratio(x.deliveredPerSecond, y.deliveredPerSecond)),
+  ];
+  out.push(
+    table(
+      ['run', 'p50', 'p95', 'p99', 'max', 'delivered/s'],
+      [rel(t, b), rel(results.saturation, results.baselineSaturation)],
+    ),
+  );
+  if (results.scale.length) {
+    out.push('\n## Scale curve\n');
+    out.push(
+      table(
+        FANOUT_HEADERS,
+        results.scale.map((r) => fanoutRow('tandem', r)),
+      ),
+    );
+  }
+  out.push('\n## Write path (closed loop: each worker sends its next write when the previous one is answered)\n');
+  out.push(
+    table(
+      [
+        'scope',
+        'write',
+        'writers',
+        'ok',
+        'errors',
+        'writes/s',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'node CPU ms/write',
+        'load avg / busy',
+        'by kind',
+      ],
+      [...results.writes, results.boards].map(writeRow),
+    ),
+  );
+  const posts = [...results.writes, results.boards]
+    .filter((w) => w.suggestionPostsPerSecond)
+    .map((w) => fmt(w.suggestionPostsPerSecond));
+  out.push(`\nSuggestion posts (32 concurrent, agent key, Idempotency-Key): ${posts.join(', ')} per second.`);
+  out.push('\n## Write latency at a steady rate (open loop, task moves)\n');
+  out.push(
+    table(
+      [
+        'scope',
+        'target moves/s',
+        'committed',
+        'errors',
+        'skipped',
+        'p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'max ms',
+        'load avg / busy',
+      ],
+      results.steady.map((r) => [
+        r.scope,
+        r.targetRate,
+        r.committed,
+        r.errors,
+        r.skipped,
+        fmt(r.rest.p50),
+        fmt(r.rest.p95),
+        fmt(r.rest.p99),
+        fmt(r.rest.max),
+        loadCell(r),
+      ]),
+    ),
+  );
   const m = results.memory;
   out.push('\n## Memory (one backend node)\n');
   out.push(
@@ -462,8 +739,8 @@ function report(results) {
   console.log(`\n${text}\n`);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   const jsonPath = join(ROOT, 'bench/results', `${results.startedAt.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(JSON.stringify(results));
+  const { before, ...own } = results;
+  writeFileSync(jsonPath, `${JSON.stringify(own, null, 2)}\n`);
   log(`JSON written to ${jsonPath}`);
   if (!flag('no-docs')) writeDocs(results, text);
 }
@@ -474,25 +751,33 @@ function writeDocs(results, tables) {
   const doc = `# Benchmarks
 
 Produced by \`npm run bench\` (bench/run.mjs); re-run it to replace this page. ${s.subscribers} subscribers at
-${s.rate} moves/s for the fan-out, ${s.durationS} s per run${flag('quick') ? ' (`--quick`: reduced sizes)' : ''}.
+${s.rate} moves/s for the fan-out, ${s.durationS} s per run${quick ? ' (`--quick`: reduced sizes)' : ''}.
 
 ## How it runs
 
 - **Topology**: \`scripts/cluster-lib.mjs\` (the same as \`npm run cluster\`): nginx (Debian package) in front of
   two backend nodes built from this repository, the machine's PostgreSQL (a fresh database per run, dropped at the
   end) and Redis. Rate limits are switched off for the bench (\`RATE_LIMIT_*_PER_MINUTE=0\`); logs at \`warn\`.
+- **References**: \`bench/references.mjs\` runs \`pgbench\` against the same PostgreSQL in the same run: a one-row
+  durable INSERT per transaction (32 clients), and the chained-append pattern every audited write needs (advisory
+  lock + read the head + INSERT the next link + COMMIT; 32 and 64 clients). Write throughput is given as a ratio
+  to the chained append at 64 clients.
+- **Load conditions**: the machine is shared; every run carries the 1-minute load average when it started and how
+  busy all cores were during it (\`load avg / busy\`), and the write runs the backend nodes' CPU per write.
 - **Load generator**: \`bench/loadgen.mjs\`, a separate process (its CPU is in the tables). Socket clients
   connect directly to the nodes, half on each (through nginx, \`ip_hash\` would put every local client on one
-  node), over websocket, and subscribe to the board's channel. REST goes through nginx.
+  node), over websocket, and subscribe to the board's channel; they are plain Socket.IO clients that never
+  replay, so \`lost\` counts every event a node failed to deliver live. REST goes through nginx.
 - **Fan-out**: a driver moves tasks over REST at a fixed open-loop rate (request *k* is sent at *k / rate*
   whatever the answers); latency = receipt at each client − the moment the REST request was sent. Lost =
   committed moves × subscribers − distinct deliveries (after a 15 s drain); duplicated = deliveries beyond the
-  first per client and event.
+  first per client and event. Saturation: the same subscribers at a higher rate, compared by deliveries/s.
 - **Baseline**: \`bench/baseline-server.mjs\`, two nodes behind the same nginx config: bare Socket.IO + the Redis
   adapter + one INSERT per request; no auth, no validation, no audit chain, no replay bookkeeping.
-- **Write path**: closed loop at several concurrencies; task moves and suggestion decisions (approve, quorum 1).
-  Every write appends to the hash-chained audit log under one advisory lock, so the throughput stops growing
-  with concurrency where that serialization binds: compare writes/s across the concurrency column.
+- **Write path**: closed loop; task moves on one board at several concurrencies, suggestion decisions (approve,
+  quorum 1), and ${s.boardWriters} writers over ${s.boards} boards (half moving tasks, half deciding suggestions).
+  Then open-loop moves at half the goals' rates (and at half of what was measured) for the latency under a
+  steady load.
 - **Memory**: RSS of one node (from /proc) before and after 1,000 idle subscribed sockets; and during a
   streaming NDJSON export of ${s.auditRows.toLocaleString('en')} audit entries (filler rows inserted by SQL).
 
@@ -507,12 +792,13 @@ ${s.rate} moves/s for the fan-out, ${s.durationS} s per run${flag('quick') ? ' (
 | PostgreSQL | ${m.postgres} |
 | Redis | ${m.redis} |
 | nginx | ${m.nginx} |
+| pgbench | ${results.references?.pgbench ?? '-'} |
 | run | ${results.startedAt} → ${results.finishedAt} |
 
 ${tables}
 
 The load generator, both nodes, nginx, PostgreSQL and Redis share the machine's cores, so the absolute figures
-are lower bounds for a real deployment; the ratios to the baseline are the meaningful part.
+are lower bounds for a real deployment; the ratios to the references and the baseline are the meaningful part.
 `;
   writeFileSync(join(ROOT, 'docs/benchmarks.md'), doc);
   // Formatted as the linter expects, so a committed run keeps `npm run lint` green.

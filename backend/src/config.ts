@@ -62,6 +62,7 @@ class Environment {
   @IsOptional() @Min(0) @IsInt() RATE_LIMIT_HUMAN_PER_MINUTE?: number;
   @IsOptional() @Min(0) @IsInt() RATE_LIMIT_AGENT_PER_MINUTE?: number;
   @IsOptional() @Min(1) @IsInt() SOCKET_MAX_BUFFERED_EVENTS?: number;
+  @IsOptional() @Min(1) @IsInt() REALTIME_REORDER_WAIT_MS?: number;
   @IsOptional() @Min(0) @IsInt() TANDEM_SCHEDULER_INTERVAL_MS?: number;
   @IsOptional() @IsString() TANDEM_FRONTEND_DIR?: string;
   @IsOptional() @IsIn(FLAG) TANDEM_MIGRATE_ON_START?: string;
@@ -148,6 +149,8 @@ export interface TandemConfig {
   rateLimits: { humanPerMinute: number; agentPerMinute: number };
   /** Packets that may wait in a socket's write buffer before the node drops that socket. */
   socketMaxBufferedEvents: number;
+  /** How long a node holds later events while an earlier seq is on its way from another node (then: lost). */
+  realtimeReorderWaitMs: number;
   /** The suggestion scheduler's tick; 0 turns it off on this node. */
   schedulerIntervalMs: number;
   frontendDir: string | undefined;
@@ -252,6 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
       agentPerMinute: vars.RATE_LIMIT_AGENT_PER_MINUTE ?? 300,
     },
     socketMaxBufferedEvents: vars.SOCKET_MAX_BUFFERED_EVENTS ?? 2000,
+    realtimeReorderWaitMs: vars.REALTIME_REORDER_WAIT_MS ?? 1000,
     schedulerIntervalMs: vars.TANDEM_SCHEDULER_INTERVAL_MS ?? 1000,
     frontendDir: vars.TANDEM_FRONTEND_DIR,
     migrateOnStart: vars.TANDEM_MIGRATE_ON_START !== '0',

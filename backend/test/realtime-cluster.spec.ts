@@ -1,8 +1,11 @@
-import type { EventEnvelope, Page, Task, Workflow } from '@tandem/shared';
+import type { EventEnvelope, Page, SubscribeAck, Task, Workflow } from '@tandem/shared';
 import { workflowChannel } from '@tandem/shared';
-import { REDIS_URL } from './support/services';
-import { bearer, type TestApp } from './support/test-app';
+import { adminQuery, REDIS_URL } from './support/services';
+import { DelayingProxy } from './support/delaying-proxy';
+import { bearer, createTestDatabase, startTestApp, type TestApp } from './support/test-app';
 import {
+  connected,
+  rawSocket,
   recordingClient,
   startCluster,
   touchWorkflow,
@@ -117,6 +120,72 @@ describe('two nodes sharing Postgres and Redis', () => {
     await waitFor('live after replay', () => client.seqs(channel).length === 52);
     expect(client.seqs(channel)).toEqual(await seqsOf(a, workflow.id, since));
     await expectStateMatchesDb(a, client, workflow.id);
+  });
+});
+
+describe('two nodes writing at once on one channel, node B 300 ms further from Redis than node A', () => {
+  let proxy: DelayingProxy;
+  let delayed: Cluster;
+
+  beforeAll(async () => {
+    // B's commits reach A 300 ms late, so A often has its own later event before B's earlier one.
+    proxy = await DelayingProxy.start(REDIS_URL, 300);
+    const database = await createTestDatabase();
+    const a = await startTestApp({ database, redisUrl: REDIS_URL });
+    const b = await startTestApp({ database, redisUrl: proxy.url });
+    delayed = {
+      a,
+      b,
+      close: async () => {
+        await Promise.allSettled([a.close(), b.close()]);
+        await adminQuery(`drop database if exists ${database} with (force)`);
+      },
+    };
+  });
+  afterAll(async () => {
+    await delayed.close();
+    await proxy.close();
+  });
+
+  it('delivers every event in order, with no gap, to plain clients on both nodes while both nodes write at once', async () => {
+    const { a, b } = delayed;
+    const workflow = await a.workflow();
+    const channel = workflowChannel(workflow.id);
+    const tasks = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => createTask(i % 2 ? b : a, workflow.id, `concurrent ${i}`)),
+    );
+    // Plain Socket.IO clients: they never replay, so they show exactly what each node sends live.
+    const plain = [a, a, b, b].map((node) => {
+      const socket = rawSocket(node.url, { token: node.adminToken });
+      const events: EventEnvelope[] = [];
+      socket.on('event', (envelope: EventEnvelope) => events.push(envelope));
+      return { socket, events };
+    });
+    try {
+      await Promise.all(plain.map(({ socket }) => connected(socket)));
+      const acks = await Promise.all(
+        plain.map(({ socket }) => socket.emitWithAck('subscribe', { channel }) as Promise<SubscribeAck>),
+      );
+      const since = await a.lastSeq();
+      // Each task moved by its own loop, alternately through node A and node B: commits interleave across nodes.
+      await Promise.all(
+        tasks.map(async (task, i) => {
+          for (let round = 0; round < 6; round += 1) await moveTask((i + round) % 2 ? a : b, task.id);
+        }),
+      );
+      expect(await seqsOf(a, workflow.id, since)).toHaveLength(48);
+      for (const [i, { events }] of plain.entries()) {
+        // From the head its node acked (B's last task may reach A's stream after A acked), every seq after it.
+        const head = acks[i].ok ? acks[i].head : -1;
+        const expected = await seqsOf(a, workflow.id, head);
+        await waitFor(`plain client ${i}`, () => events.length >= expected.length);
+        expect(events.map((event) => event.seq)).toEqual(expected);
+        // Each event's prev is the one before it: nothing a client would call a gap.
+        expect(events.map((event) => event.prev)).toEqual([head, ...expected.slice(0, -1)]);
+      }
+    } finally {
+      for (const { socket } of plain) socket.close();
+    }
   });
 });
 

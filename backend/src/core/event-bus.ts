@@ -16,6 +16,9 @@ export interface UserNotice {
 
 export type CommittedListener = (committed: CommittedEntry[]) => void | Promise<void>;
 
+/** What was committed, on this node or another: enough to know which entity changed. */
+export type CommittedChange = Pick<AuditEntry, 'seq' | 'entityType' | 'entityId'>;
+
 /**
  * In-process bus between services (which publish after commit) and `realtime/` (which fans out).
  * Services never import Socket.IO (STYLE). Listeners run after the publishing request has its answer
@@ -42,6 +45,22 @@ export class EventBus {
     };
     this.emitter.on('committed', safe);
     return () => this.emitter.off('committed', safe);
+  }
+
+  /** Entries other nodes committed, as this node's realtime stream receives them (after their commit). */
+  publishFromPeers(changes: CommittedChange[]): void {
+    if (changes.length) this.emitter.emit('peer', changes);
+  }
+
+  /** Changes committed on any node: this node's (after commit) and the others' (as they arrive). */
+  onCommittedAnywhere(listener: (changes: CommittedChange[]) => void): () => void {
+    const local = (committed: CommittedEntry[]) => listener(committed.map(({ entry }) => entry));
+    this.emitter.on('committed', local);
+    this.emitter.on('peer', listener);
+    return () => {
+      this.emitter.off('committed', local);
+      this.emitter.off('peer', listener);
+    };
   }
 
   /** Notifications whose transaction committed, for `realtime/` to send to their users' sockets. */

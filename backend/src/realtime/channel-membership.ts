@@ -6,7 +6,7 @@ import { parseChannel, workflowChannel } from '@tandem/shared';
  * says the same thing in SQL over `audit_log`: `prev` and replay are computed from the log with it, so the two
  * must always agree (a test checks them against each other).
  */
-export function channelsOf(entry: AuditEntry): Channel[] {
+export function channelsOf(entry: Pick<AuditEntry, 'outcome' | 'workflowId' | 'entityType'>): Channel[] {
   const channels: Channel[] = ['audit'];
   if (entry.outcome !== 'success') return channels;
   if (entry.workflowId) channels.push(workflowChannel(entry.workflowId));

@@ -2,9 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { REPLAY_LIMIT, type AuditEntry, type Channel, type EventEnvelope } from '@tandem/shared';
 import { entryFromRow, type AuditRow } from '../core/audit.service';
-import { agentViewFilter, channelFilter, channelsOf } from './channel-membership';
+import { agentViewFilter, channelFilter } from './channel-membership';
 
-export function envelopeOf(entry: AuditEntry, channel: Channel, prev: number): EventEnvelope {
+export function envelopeOf(
+  entry: Pick<AuditEntry, 'seq' | 'action' | 'at' | 'actor' | 'data'>,
+  channel: Channel,
+  prev: number,
+): EventEnvelope {
   return {
     seq: entry.seq,
     prev,
@@ -48,19 +52,30 @@ export class EventLog {
     return this.prevOf(channel, Number.MAX_SAFE_INTEGER, agentId);
   }
 
-  /** Envelopes for committed entries, in seq order, each on every channel it belongs to, with `prev` filled. */
-  async envelopes(entries: AuditEntry[]): Promise<EventEnvelope[]> {
-    const sorted = [...entries].sort((a, b) => a.seq - b.seq);
-    const last = new Map<Channel, number>();
-    const out: EventEnvelope[] = [];
-    for (const entry of sorted) {
-      for (const channel of channelsOf(entry)) {
-        const prev = last.get(channel) ?? (await this.prevOf(channel, entry.seq));
-        out.push(envelopeOf(entry, channel, prev));
-        last.set(channel, entry.seq);
-      }
-    }
-    return out;
+  /** The log's last seq (0 when empty). */
+  async lastSeq(): Promise<number> {
+    const [row] = await this.orm.em.fork().execute<{ seq: string | null }[]>('select max(seq) as seq from audit_log');
+    return Number(row?.seq ?? 0);
+  }
+
+  /** What decides the channels of the entries with `from <= seq < to` (for entries lost on their way here). */
+  async channelsBetween(
+    from: number,
+    to: number,
+  ): Promise<Array<Pick<AuditEntry, 'seq' | 'outcome' | 'workflowId' | 'entityType' | 'entityId'>>> {
+    const rows = await this.orm.em
+      .fork()
+      .execute<Pick<AuditRow, 'seq' | 'outcome' | 'workflow_id' | 'entity_type' | 'entity_id'>[]>(
+        'select seq, outcome, workflow_id, entity_type, entity_id from audit_log where seq >= ? and seq < ? order by seq',
+        [from, to],
+      );
+    return rows.map((row) => ({
+      seq: Number(row.seq),
+      outcome: row.outcome,
+      workflowId: row.workflow_id,
+      entityType: row.entity_type,
+      entityId: row.entity_id,
+    }));
   }
 
   /**

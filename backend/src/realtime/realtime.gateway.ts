@@ -9,7 +9,6 @@ import {
 import type { Server, Socket } from 'socket.io';
 import {
   parseChannel,
-  type AuditEntry,
   type Channel,
   type ClientToServerEvents,
   type EventEnvelope,
@@ -36,11 +35,16 @@ import { AuthService } from '../modules/auth/auth.service';
 import { ChannelAccess } from './channel-access.service';
 import { agentSees } from './channel-membership';
 import { EventLog } from './event-log.service';
+import { EventStream, streamEntryOf, type StreamEntry } from './event-stream';
 import { PresenceService } from './presence.service';
 import { SocketAuthority } from './socket-authority.service';
 import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime.options';
 
-/** One socket's subscription to one channel: what it was last sent, and live events held back during replay. */
+/**
+ * One socket's subscription to one channel. While it replays, the socket is not in the channel's room: live
+ * events are held in `buffer` and `lastSent` drops what the replay already sent. After that it is a room member
+ * (`buffer` null) and gets events from the room broadcast, in the stream's order.
+ */
 interface Subscription {
   lastSent: number;
   buffer: EventEnvelope[] | null;
@@ -51,6 +55,12 @@ interface Subscription {
   agentView: { agentId: string; lastSeen: number } | null;
 }
 
+/** A subscription served per socket rather than by the room broadcast (see `RealtimeGateway.direct`). */
+type DirectSubscription = Subscription & { socket: TandemSocket };
+
+/** The sockets of a board's channel that see it through an agent's filter: left out of its room broadcast. */
+const agentViewRoom = (channel: Channel) => `agent-view:${channel}`;
+
 interface SocketData {
   caller: Caller;
   meta: RequestMeta;
@@ -60,8 +70,8 @@ interface SocketData {
 export type TandemServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type TandemSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-/** The server-side event that carries committed envelopes from the node that committed them to the others. */
-const FAN_OUT_EVENT = 'tandem:envelopes';
+/** The server-side event that carries committed entries from the node that committed them to the others. */
+const FAN_OUT_EVENT = 'tandem:entries';
 
 function cookieValue(header: string | undefined, name: string): string | null {
   for (const part of header?.split(';') ?? []) {
@@ -80,22 +90,24 @@ const userRoom = (userId: string) => `user:${userId}`;
 const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
 
 /**
- * The only place that knows Socket.IO (DESIGN 5). Committed audit entries become envelopes on this node, in
- * seq order (one emit pipeline), and reach every node's local subscribers through the Redis adapter's
- * server-side emit. Each node delivers to its own sockets itself, which is what lets a subscription hold live
- * events back while it replays from the audit log and then send each event exactly once, in order.
+ * The only place that knows Socket.IO (DESIGN 5). Committed audit entries reach every node (this one's from its
+ * bus, the others' through the Redis adapter's server-side emit); each node's `EventStream` puts them in seq
+ * order and makes the envelopes, and each envelope goes to the node's subscribers as one room broadcast (encoded
+ * once per node, not once per socket). A subscription that replays stays out of the room and holds live events
+ * back until its replay is sent, then joins: each event exactly once, in order.
  */
 @WebSocketGateway({ cors: { origin: true, credentials: true } })
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   @WebSocketServer() private server!: TandemServer;
   private readonly logger = new Logger('Realtime');
-  private readonly pending: AuditEntry[] = [];
-  private draining = false;
   private stopListening: () => void = () => undefined;
   private stopNotifying: () => void = () => undefined;
   private stopEphemeral: () => void = () => undefined;
   /** Packets that may wait in a socket's write buffer (it stopped reading) before the node drops it. */
   private readonly bufferLimit = loadConfig().socketMaxBufferedEvents;
+  /** Channel → this node's subscriptions to it served per socket: still replaying, or an agent's filtered view. */
+  private readonly direct = new Map<Channel, Set<DirectSubscription>>();
+  private readonly stream: EventStream;
   private readonly corsOrigins = loadConfig().corsOrigins;
 
   constructor(
@@ -107,7 +119,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly rateLimit: RateLimitService,
     private readonly authority: SocketAuthority,
     @Inject(REALTIME_OPTIONS) private readonly options: RealtimeOptions,
-  ) {}
+  ) {
+    this.stream = new EventStream(log, (envelopes) => this.deliver(envelopes), loadConfig().realtimeReorderWaitMs);
+  }
 
   afterInit(server: TandemServer): void {
     server.use((socket, next) => {
@@ -116,11 +130,15 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         () => next(new Error('unauthorized')),
       );
     });
-    (server.sockets as unknown as { on(event: string, listener: (envelopes: EventEnvelope[]) => void): void }).on(
+    (server.sockets as unknown as { on(event: string, listener: (entries: StreamEntry[]) => void): void }).on(
       FAN_OUT_EVENT,
-      (envelopes) => this.deliver(envelopes),
+      (entries) => {
+        this.stream.push(entries);
+        this.bus.publishFromPeers(entries);
+      },
     );
-    this.stopListening = this.bus.onCommitted((committed) => this.enqueue(committed));
+    this.stopListening = this.bus.onCommitted((committed) => this.publish(committed));
+    this.stream.start().catch((error: unknown) => this.logger.error(`event stream did not start: ${String(error)}`));
     this.stopNotifying = this.bus.onNotifications((notices) => {
       for (const { userId, notification } of notices) server.to(userRoom(userId)).emit('notification', notification);
     });
@@ -137,7 +155,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     this.stopNotifying();
     this.stopEphemeral();
     this.authority.detach();
-    this.pending.length = 0;
+    this.stream.stop();
     await this.presence.stop();
   }
 
@@ -200,6 +218,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   handleDisconnect(socket: TandemSocket): void {
     socketConnections.dec();
+    for (const [channel, subscription] of socket.data.subscriptions ?? []) this.removeDirect(channel, subscription);
     void this.presence.disconnected(this.socketKey(socket));
   }
 
@@ -224,13 +243,18 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     if (!decision.ok) return decision;
     const { channel } = decision;
     const agentId = caller.type === 'agent' && channel.startsWith('workflow:') ? caller.id : undefined;
-    const subscription: Subscription = { lastSent: 0, buffer: [], agentView: null };
+    const previous = subscriptions.get(channel);
+    if (previous) this.removeDirect(channel, previous);
+    // Out of the room while replaying: live events wait in the buffer (re-subscribing, e.g. to repair a gap).
+    await socket.leave(channel);
+    await socket.leave(agentViewRoom(channel));
+    const subscription: DirectSubscription = { socket, lastSent: 0, buffer: [], agentView: null };
     subscriptions.set(channel, subscription);
-    await socket.join(channel);
+    this.addDirect(channel, subscription);
     let ack: SubscribeAck;
     try {
       // Read before the replay: every entry up to it is either replayed or left out of the agent's view.
-      if (agentId) subscription.agentView = { agentId, lastSeen: await this.log.head(channel) };
+      if (agentId) subscription.agentView = { agentId, lastSeen: await this.stream.head(channel) };
       if (isSeq(since)) {
         const replay = await this.log.replay(channel, since, agentId);
         replaysServed.inc({ outcome: replay.resync ? 'resync' : 'replayed' });
@@ -244,19 +268,25 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
           ack = { ok: true, head: replay.head, replayed: replay.events.length };
         }
       } else {
-        subscription.lastSent = await this.log.head(channel, agentId);
+        subscription.lastSent = agentId ? await this.log.head(channel, agentId) : await this.stream.head(channel);
         ack = { ok: true, head: subscription.lastSent, replayed: 0 };
       }
     } catch (error) {
-      if (subscriptions.get(channel) === subscription) {
-        subscriptions.delete(channel);
-        await socket.leave(channel);
-      }
+      this.removeDirect(channel, subscription);
+      if (subscriptions.get(channel) === subscription) subscriptions.delete(channel);
       throw error;
     }
-    const held = (subscription.buffer ?? []).sort((a, b) => a.seq - b.seq);
+    if (subscriptions.get(channel) !== subscription || !socket.connected) {
+      this.removeDirect(channel, subscription);
+      return ack;
+    }
+    // Same tick: the held events go out, then the socket joins the room for every later one.
+    const held = subscription.buffer ?? [];
     subscription.buffer = null;
     for (const envelope of held) this.forward(socket, subscription, envelope);
+    // An agent's filtered view of a board stays on the per-socket path; everyone else gets the room broadcast.
+    if (!subscription.agentView) this.removeDirect(channel, subscription);
+    void socket.join(subscription.agentView ? [channel, agentViewRoom(channel)] : channel);
     const workflowId = parseChannel(channel);
     if (workflowId?.kind === 'workflow' && caller.type !== 'system') {
       const viewer = { type: caller.type, id: caller.id, name: caller.name };
@@ -281,8 +311,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   private async leave(socket: TandemSocket, channel: Channel): Promise<void> {
+    const subscription = socket.data.subscriptions.get(channel);
+    if (subscription) this.removeDirect(channel, subscription);
     socket.data.subscriptions.delete(channel);
     await socket.leave(channel);
+    await socket.leave(agentViewRoom(channel));
     const parsed = parseChannel(channel);
     if (parsed?.kind === 'workflow') await this.presence.leaveBoard(this.socketKey(socket), parsed.workflowId);
   }
@@ -326,51 +359,48 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     return true;
   }
 
-  /** Delivers envelopes (from this node or another) to this node's subscribers. */
-  private deliver(envelopes: EventEnvelope[]): void {
-    const { adapter, sockets } = this.server.sockets;
-    for (const envelope of envelopes) {
-      for (const id of adapter.rooms.get(envelope.channel) ?? []) {
-        const socket = sockets.get(id);
-        const subscription = socket?.data.subscriptions?.get(envelope.channel);
-        if (!socket || !subscription || this.droppedAsSlow(socket)) continue;
-        if (subscription.buffer) subscription.buffer.push(envelope);
-        else this.forward(socket, subscription, envelope);
-      }
-    }
+  private addDirect(channel: Channel, subscription: DirectSubscription): void {
+    let set = this.direct.get(channel);
+    if (!set) this.direct.set(channel, (set = new Set()));
+    set.add(subscription);
   }
 
-  private enqueue(committed: CommittedEntry[]): void {
-    this.pending.push(...committed.map(({ entry }) => entry));
-    if (this.draining) return;
-    this.draining = true;
-    void this.drain();
+  private removeDirect(channel: Channel, subscription: Subscription): void {
+    const set = this.direct.get(channel);
+    set?.delete(subscription as DirectSubscription);
+    if (set?.size === 0) this.direct.delete(channel);
   }
 
   /**
-   * The one emit pipeline of this node: batches go out one after another, sorted by seq, so that concurrent
-   * commits on this node reach every channel in seq order.
+   * Delivers envelopes, in the stream's seq order, to this node's subscribers: one local room broadcast per
+   * envelope (the packet is encoded once) to the room's members but the agent views, into the buffer of each
+   * subscription still replaying, and per socket to each agent's view.
    */
-  private async drain(): Promise<void> {
-    try {
-      // Lets requests that committed at the same moment join this round, so they are sorted together.
-      await new Promise((resolve) => setImmediate(resolve));
-      while (this.pending.length) {
-        const entries = this.pending.splice(0).sort((a, b) => a.seq - b.seq);
-        try {
-          const envelopes = await this.log.envelopes(entries);
-          this.deliver(envelopes);
-          for (const envelope of envelopes) eventsEmitted.inc({ type: envelope.type });
-          if (this.options.redisUrl) this.server.serverSideEmit(FAN_OUT_EVENT, envelopes);
-        } catch (error) {
-          // The entries are committed; subscribers repair the gap through `prev` on the channel's next event.
-          this.logger.error(
-            `emit of seq ${entries[0].seq}..${entries[entries.length - 1].seq} failed: ${String(error)}`,
-          );
-        }
+  private deliver(envelopes: EventEnvelope[]): void {
+    const touched = new Set<Channel>();
+    for (const envelope of envelopes) {
+      const { channel } = envelope;
+      this.server.local.to(channel).except(agentViewRoom(channel)).emit('event', envelope);
+      for (const subscription of this.direct.get(channel) ?? []) {
+        if (subscription.buffer) subscription.buffer.push(envelope);
+        else if (!this.droppedAsSlow(subscription.socket)) this.forward(subscription.socket, subscription, envelope);
       }
-    } finally {
-      this.draining = false;
+      eventsEmitted.inc({ type: envelope.type });
+      touched.add(channel);
     }
+    const { adapter, sockets } = this.server.sockets;
+    for (const channel of touched) {
+      for (const id of adapter.rooms.get(channel) ?? []) {
+        const socket = sockets.get(id);
+        if (socket) this.droppedAsSlow(socket);
+      }
+    }
+  }
+
+  /** This node's commits: into its own stream, and to the other nodes' streams through Redis. */
+  private publish(committed: CommittedEntry[]): void {
+    const entries = committed.map(({ entry }) => streamEntryOf(entry));
+    this.stream.push(entries);
+    if (this.options.redisUrl) this.server.serverSideEmit(FAN_OUT_EVENT, entries);
   }
 }

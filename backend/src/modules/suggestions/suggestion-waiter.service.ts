@@ -1,18 +1,24 @@
 import { Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
-import type { Suggestion } from '@tandem/shared';
+import type { EntityType, Suggestion } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import { EventBus } from '../../core/event-bus';
 import { DrainState } from '../health/drain-state';
 import { SuggestionEntity } from './entities/suggestion.entity';
 import { toSuggestion } from './suggestion.mapper';
 
-/** How often a waiting long-poll re-reads the row: decisions taken on other nodes never reach this node's bus. */
-const POLL_MS = 1000;
+/**
+ * A waiting long-poll is woken by the commit that decides it, on this node or another (through the realtime
+ * stream); it re-reads the row on its own only this seldom, for a decision whose event did not arrive (Redis down).
+ */
+const POLL_MS = 5000;
+
+/** Changes to these may end a waiting caller's right to the answer. */
+const ACCESS_ENTITIES = new Set<EntityType>(['agent', 'user', 'session', 'workflow']);
 
 /**
  * Long-polls (`GET /api/suggestions/:id?wait=`): answers when the suggestion leaves `pending`, or when an approver
- * asks for changes, or when the wait is over. Local commits wake it at once through the EventBus. When the node
+ * asks for changes, or when the wait is over. Commits on any node wake it at once through the EventBus. When the node
  * starts draining, every long-poll answers at once with the current state (the client polls again, elsewhere),
  * so a 60 s wait cannot hold a graceful shutdown.
  */
@@ -30,8 +36,13 @@ export class SuggestionWaiter implements OnModuleDestroy {
     bus: EventBus,
     @Optional() private readonly drain?: DrainState,
   ) {
-    this.unsubscribe = bus.onCommitted((committed) => {
-      for (const { entry } of committed) {
+    this.unsubscribe = bus.onCommittedAnywhere((changes) => {
+      // A change of who may do what (a revoked agent, a disabled user, an ended session): every waiter re-checks.
+      if (changes.some((entry) => ACCESS_ENTITIES.has(entry.entityType))) {
+        for (const rechecks of this.waiting.values()) rechecks.forEach((recheck) => recheck());
+        return;
+      }
+      for (const entry of changes) {
         if (entry.entityType !== 'suggestion' || !entry.entityId) continue;
         this.waiting.get(entry.entityId)?.forEach((recheck) => recheck());
       }
