@@ -6,6 +6,7 @@ import type { AuditFilter } from '@tandem/shared';
  */
 export const swrKeys = {
   me: () => ['me'] as const,
+  sessions: () => ['sessions'] as const,
   workflows: () => ['workflows'] as const,
   workflow: (id: string) => ['workflow', id] as const,
   board: (workflowId: string) => ['board', workflowId] as const,

@@ -63,9 +63,9 @@ export function AppShell({ children, wide = false }: { children: ReactNode; wide
           <ConnectionIndicator />
           <NotificationBell />
           <ThemeToggle />
-          <span className="who" title={session.user.email}>
+          <Link href="/account" className="who" title={`${session.user.email}: account and security`}>
             {session.user.name} <span className="role">{session.user.role}</span>
-          </span>
+          </Link>
           <button type="button" className="link-button" onClick={() => void logout()}>
             Log out
           </button>
