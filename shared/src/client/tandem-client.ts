@@ -286,9 +286,13 @@ export class TandemClient extends RestClient {
     for (const listener of this.errorListeners) listener(error);
   }
 
-  /** The server took a channel away: forget it (a reconnect must not ask for it again) and tell the app why. */
+  /**
+   * The server took a channel away: tell the app why. A channel lost for good (`forbidden`) is forgotten, so that a
+   * reconnect does not ask for it again; with `unauthorized` the server disconnects next and positions are kept, in
+   * case the app reconnects with a credential that still holds (e.g. after changing its own password).
+   */
   private revoked(event: AccessRevokedEvent) {
-    this.channels.delete(event.data.channel);
+    if (event.data.reason === 'forbidden') this.channels.delete(event.data.channel);
     this.emitError(new Error(`${event.data.reason}: ${event.data.message}`));
   }
 
