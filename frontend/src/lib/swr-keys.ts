@@ -26,6 +26,8 @@ export const swrKeys = {
   unreadNotifications: () => ['notifications-unread'] as const,
   notificationPreferences: () => ['notification-preferences'] as const,
   mentionCandidates: (q: string) => ['mention-candidates', q] as const,
+  webhooks: () => ['webhooks'] as const,
+  webhookDeliveries: (id: string) => ['webhook-deliveries', id] as const,
 };
 
 export type SwrKey = ReturnType<(typeof swrKeys)[keyof typeof swrKeys]>;

@@ -33,6 +33,14 @@ import type { AuditFilter } from '../audit.js';
 import type { Agent, AuditEntry, Comment, Page, Suggestion, Task, User, Workflow } from '../entities.js';
 import type { SuggestionStatus } from '../vocabulary.js';
 import type { MentionCandidate, Notification, NotificationPreferences, UnreadCount } from '../notifications.js';
+import type { CreatedInterrupt, CreateInterruptRequest, InterruptState } from '../interrupts.js';
+import type {
+  CreateWebhookRequest,
+  UpdateWebhookRequest,
+  Webhook,
+  WebhookDeliveryAttempt,
+  WebhookWithSecret,
+} from '../webhooks.js';
 import { TandemApiError } from './api-error.js';
 
 export interface RestClientOptions {
@@ -307,6 +315,35 @@ export class RestClient {
   }
   decideSuggestion(id: string, body: DecideSuggestionRequest): Promise<Suggestion> {
     return this.json('POST', path`/api/suggestions/${id}/decision`, { body });
+  }
+
+  // LangGraph interrupts (kind `interrupt`); `interrupts: [...]` answers an array
+  createInterrupt(body: CreateInterruptRequest): Promise<CreatedInterrupt | CreatedInterrupt[]> {
+    return this.json('POST', '/api/interrupts', { body });
+  }
+  /** With `wait` (seconds, at most 60): `{status: 'pending'}` or `{status: 'decided', response}`. */
+  getInterrupt(id: string, options: { wait?: number; signal?: AbortSignal } = {}): Promise<InterruptState> {
+    return this.json('GET', path`/api/interrupts/${id}`, { query: { wait: options.wait }, signal: options.signal });
+  }
+
+  // webhooks (admins)
+  listWebhooks(query?: PageQuery): Promise<Page<Webhook>> {
+    return this.json('GET', '/api/webhooks', { query: { ...query } });
+  }
+  createWebhook(body: CreateWebhookRequest): Promise<WebhookWithSecret> {
+    return this.json('POST', '/api/webhooks', { body });
+  }
+  updateWebhook(id: string, body: UpdateWebhookRequest): Promise<Webhook> {
+    return this.json('PATCH', path`/api/webhooks/${id}`, { body });
+  }
+  deleteWebhook(id: string): Promise<Webhook> {
+    return this.json('DELETE', path`/api/webhooks/${id}`);
+  }
+  webhookDeliveries(id: string, query?: PageQuery): Promise<Page<WebhookDeliveryAttempt>> {
+    return this.json('GET', path`/api/webhooks/${id}/deliveries`, { query: { ...query } });
+  }
+  redeliverWebhook(id: string, deliveryId: string): Promise<{ deliveryId: string; eventId: string; state: string }> {
+    return this.json('POST', path`/api/webhooks/${id}/deliveries/${deliveryId}/redeliver`);
   }
 
   // comments

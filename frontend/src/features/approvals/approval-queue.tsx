@@ -20,6 +20,7 @@ import { useApi } from '@/lib/use-api';
 import { swrKeys } from '@/lib/swr-keys';
 import { useAgents } from '@/lib/directory';
 import { useSession } from '@/features/shell/use-session';
+import { ConversationPanel, isConversation } from './conversation-panel';
 import { DecisionPanel, type DecisionMode } from './decision-panel';
 import { reviewState, RevisionChanges, timeLeft, useNow } from './suggestion-facts';
 import { applyQueueEvent, usePendingSuggestions } from './use-queue';
@@ -121,11 +122,15 @@ export function SuggestionSummary({
         <dt>Proposed</dt>
         <dd>{formatTime(suggestion.createdAt)}</dd>
       </dl>
-      <h3>Reasoning</h3>
-      <p className="reasoning">{suggestion.reasoning || '—'}</p>
-      <RevisionChanges suggestion={suggestion} />
-      <h3>Proposed change</h3>
-      <PayloadDiff payload={suggestion.payload} task={task.data} />
+      {!isConversation(suggestion) && (
+        <>
+          <h3>Reasoning</h3>
+          <p className="reasoning">{suggestion.reasoning || '—'}</p>
+          <RevisionChanges suggestion={suggestion} />
+          <h3>Proposed change</h3>
+          <PayloadDiff payload={suggestion.payload} task={task.data} />
+        </>
+      )}
     </>
   );
 }
@@ -430,14 +435,18 @@ export function ApprovalQueue() {
                 agent={agentsById.get(selected.agentId)}
                 workflow={workflowsById.get(selected.workflowId)}
               />
-              {canDecide && (
-                <DecisionPanel
-                  suggestion={selected}
-                  mode={mode}
-                  setMode={setMode}
-                  onApprove={() => approveWithUndo(selected)}
-                  keys
-                />
+              {isConversation(selected) ? (
+                <ConversationPanel suggestion={selected} canDecide={canDecide} />
+              ) : (
+                canDecide && (
+                  <DecisionPanel
+                    suggestion={selected}
+                    mode={mode}
+                    setMode={setMode}
+                    onApprove={() => approveWithUndo(selected)}
+                    keys
+                  />
+                )
               )}
             </article>
           )}

@@ -21,6 +21,7 @@ export const NAV: { href: string; label: string; role: Role }[] = [
   { href: '/agents', label: 'Agents', role: 'viewer' },
   { href: '/people', label: 'People', role: 'admin' },
   { href: '/audit', label: 'Audit', role: 'admin' },
+  { href: '/webhooks', label: 'Webhooks', role: 'admin' },
 ];
 
 /** The frame of every signed-in page: skip link, navigation, connection state, who is signed in. */
