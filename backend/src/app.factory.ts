@@ -39,7 +39,7 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   app.use(inputGuard);
   app.use(cookieParser());
   app.use(requestMeta);
-  if (log) app.use(requestLogger(log));
+  if (log) app.use(requestLogger(log, { atInfo: config.logRequests }));
   const frontendDir = findFrontendDir();
   if (frontendDir) app.use(staticFrontend(frontendDir));
   app.setGlobalPrefix('api', {

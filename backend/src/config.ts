@@ -44,6 +44,7 @@ class Environment {
   @IsOptional() @IsEmail({ require_tld: false }) ADMIN_EMAIL?: string;
   @IsOptional() @IsString() ADMIN_PASSWORD?: string;
   @IsOptional() @IsIn(FLAG) DEMO?: string;
+  @IsOptional() @IsIn(FLAG) LOG_REQUESTS?: string;
   @IsOptional() @Min(1) @IsInt() SESSION_TTL_HOURS?: number;
   @IsOptional()
   @Matches(/^[\w:.-]+$/, { message: 'TANDEM_REDIS_PREFIX may hold letters, digits and _ : . - only' })
@@ -154,6 +155,8 @@ export interface TandemConfig {
   auditRetentionDays: number;
   cookieSecure: boolean;
   logLevel: string;
+  /** LOG_REQUESTS=1: one info line per request; otherwise request lines are at debug (start-up output stays readable). */
+  logRequests: boolean;
   /** Requests per minute and caller; 0 means unlimited. */
   rateLimits: { humanPerMinute: number; agentPerMinute: number };
   /** Packets that may wait in a socket's write buffer before the node drops that socket. */
@@ -263,6 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     auditRetentionDays: vars.AUDIT_RETENTION_DAYS ?? MIN_AUDIT_RETENTION_DAYS,
     cookieSecure: vars.COOKIE_SECURE === '1',
     logLevel: vars.LOG_LEVEL ?? 'info',
+    logRequests: vars.LOG_REQUESTS === '1',
     rateLimits: {
       humanPerMinute: vars.RATE_LIMIT_HUMAN_PER_MINUTE ?? 600,
       agentPerMinute: vars.RATE_LIMIT_AGENT_PER_MINUTE ?? 300,

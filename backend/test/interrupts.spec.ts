@@ -181,4 +181,48 @@ describe('LangGraph interrupts and questions', () => {
       .send({ kind: 'custom', workflowId })
       .expect(400);
   });
+
+  it('replays the docs/integrations.md exchange over plain HTTP, as a LangGraph runner does', async () => {
+    const { workflowId, agent, approver } = await hitlSetup(t);
+    const headers = { Authorization: `Bearer ${agent.key}`, 'Content-Type': 'application/json' };
+    // What the node passed to interrupt([request]), forwarded as is.
+    const request = {
+      action_request: { action: 'send_email', args: { to: 'ada@example.com', subject: 'We launched' } },
+      config: { allow_ignore: true, allow_respond: true, allow_edit: true, allow_accept: true },
+      description: '## Send the launch email?\n\nTo **ada@example.com**: We launched',
+    };
+    const created = await fetch(`${t.url}/api/interrupts`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ workflowId, interrupts: [request] }),
+    });
+    expect(created.status).toBe(201);
+    const items = (await created.json()) as Array<{ id: string; suggestionId: string }>;
+    expect(items).toHaveLength(1);
+    // The human edits the arguments in Tandem while the runner long-polls.
+    setTimeout(() => {
+      // supertest sends on then().
+      void decide(t, approver.token, items[0].suggestionId, {
+        decision: 'approve',
+        payload: { args: { to: 'ada@example.com', subject: 'We launched!' } },
+      }).then(() => undefined);
+    }, 500);
+    const responses: unknown[] = [];
+    for (const { id } of items) {
+      for (;;) {
+        const state = (await (await fetch(`${t.url}/api/interrupts/${id}?wait=30`, { headers })).json()) as {
+          status: string;
+          response?: unknown;
+        };
+        if (state.status !== 'pending') {
+          responses.push(state.response);
+          break;
+        }
+      }
+    }
+    // What the graph is resumed with: Command(resume=responses).
+    expect(responses).toEqual([
+      { type: 'edit', args: { action: 'send_email', args: { to: 'ada@example.com', subject: 'We launched!' } } },
+    ]);
+  });
 });

@@ -20,6 +20,7 @@ describe('sign-in brute-force limit', () => {
   beforeAll(async () => {
     process.env.LOGIN_MAX_FAILURES_PER_ACCOUNT = String(PER_ACCOUNT);
     process.env.LOGIN_MAX_FAILURES_PER_IP = String(PER_ADDRESS);
+    process.env.METRICS_TOKEN = 'sign-in-limits-metrics';
     cluster = await startCluster(REDIS_URL);
     single = await startTestApp();
   });
@@ -55,8 +56,8 @@ describe('sign-in brute-force limit', () => {
       'rate_limited',
     ]);
     expect(entries.every((entry) => entry.outcome === 'denied')).toBe(true);
-    const metrics = await a.http.get('/metrics').set('Authorization', `Bearer ${process.env.METRICS_TOKEN ?? ''}`);
-    if (metrics.status === 200) expect(metrics.text).toMatch(/tandem_login_refused_total\{scope="account"\} [1-9]/);
+    const metrics = await b.http.get('/metrics').set('Authorization', 'Bearer sign-in-limits-metrics').expect(200);
+    expect(metrics.text).toMatch(/tandem_login_refused_total\{scope="account"\} [1-9]/);
   });
 
   it('limits one client address across accounts (unknown emails included), ignoring a spoofed X-Forwarded-For', async () => {

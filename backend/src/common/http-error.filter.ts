@@ -1,5 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
+import {
+  NotNullConstraintViolationException,
+  OptimisticLockError,
+  UniqueConstraintViolationException,
+  ValidationError as OrmValidationError,
+} from '@mikro-orm/core';
 import type { ErrorBody } from '@tandem/shared';
 import type { Response } from 'express';
 import { AppError, ErrorCode } from './app-error';
@@ -81,6 +86,10 @@ export function toErrorBody(exception: unknown): ErrorBody {
   }
   if (exception instanceof UniqueConstraintViolationException) {
     return body(409, ErrorCode.Conflict, 'A row with the same unique value already exists');
+  }
+  if (exception instanceof NotNullConstraintViolationException || exception instanceof OrmValidationError) {
+    // A null sent for a field that must have a value (`@IsOptional` lets null through to the entity).
+    return body(400, ErrorCode.BadRequest, 'A required value is missing or null');
   }
   if (isDataException(exception)) {
     // A value the database cannot hold slipped past validation: still the client's input, so 400 (not 500).

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
 import type { FieldError } from '@tandem/shared';
 import { AppError, ErrorCode } from './app-error';
 import { toErrorBody } from './http-error.filter';
@@ -85,3 +85,9 @@ export function IsSaneDate(options?: ValidationOptions): PropertyDecorator {
     });
   };
 }
+
+/**
+ * A field that may be left out but is never null (class-validator's `@IsOptional` lets null through, which then
+ * reached code that needs a value).
+ */
+export const Omittable = () => ValidateIf((_object: object, value: unknown) => value !== undefined);

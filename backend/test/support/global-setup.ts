@@ -42,8 +42,8 @@ export default async function globalSetup(): Promise<void> {
   await ensureRuntimeLogin();
   await adminQuery(`create database ${template}`);
   await runMigrations(databaseUrl(template));
-  // Signing keys and checkpoint files of the run stay out of the working tree.
-  process.env.TANDEM_DATA_DIR ??= mkdtempSync(join(tmpdir(), `tandem-test-${runId}-`));
+  // Signing keys and checkpoint files of the run stay out of the working tree (one folder per file: data-dir.ts).
+  process.env.TANDEM_TEST_DATA_ROOT = mkdtempSync(join(tmpdir(), `tandem-test-${runId}-`));
   process.env.TANDEM_TEST_RUN = runId;
   process.env.TANDEM_TEST_TEMPLATE = template;
   process.env.TANDEM_REDIS_PREFIX = `tandem-test-${runId}`;

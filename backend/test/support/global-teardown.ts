@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import pg from 'pg';
 import { PG_ADMIN_URL } from './services';
 
@@ -5,6 +6,7 @@ import { PG_ADMIN_URL } from './services';
 export default async function globalTeardown(): Promise<void> {
   const runId = process.env.TANDEM_TEST_RUN;
   if (!runId) return;
+  if (process.env.TANDEM_TEST_DATA_ROOT) await rm(process.env.TANDEM_TEST_DATA_ROOT, { recursive: true, force: true });
   const client = new pg.Client({ connectionString: PG_ADMIN_URL });
   await client.connect();
   try {

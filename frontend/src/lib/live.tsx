@@ -1,8 +1,10 @@
 'use client';
 
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import type { ConnectionState, EventEnvelope, EphemeralEvent, Viewer } from '@tandem/shared';
+import type { ConnectionState, EventEnvelope, EphemeralEvent, Notification, Viewer } from '@tandem/shared';
+import { mutate } from 'swr';
 import { getClient } from './client';
+import { swrKeys } from './swr-keys';
 
 /**
  * The page's view of TandemClient's socket: which channels the mounted components want, and fan-out of the
@@ -20,6 +22,7 @@ class LiveHub {
   private readonly stateListeners = new Set<() => void>();
   private state: ConnectionState = 'connecting';
   private started = false;
+  private reauthenticating = false;
 
   private start(): void {
     if (this.started) return;
@@ -29,12 +32,35 @@ class LiveHub {
     client.onResync((channel) => this.listeners.get(channel)?.forEach((listener) => listener.onResync()));
     client.on('presence.changed', (event) => this.ephemeralListeners.forEach((listener) => listener(event)));
     client.on('agent.status', (event) => this.ephemeralListeners.forEach((listener) => listener(event)));
+    client.on('access.revoked', (event) => {
+      this.ephemeralListeners.forEach((listener) => listener(event));
+      this.reauthenticate();
+    });
     client.onConnectionState((state) => {
       this.state = state;
       this.stateListeners.forEach((listener) => listener());
     });
     this.state = client.connectionState;
     if (client.connectionState === 'offline') client.connect();
+  }
+
+  /**
+   * The server took authority away (one `access.revoked` per channel, so once per burst): re-read who we are. A
+   * signed-out session is sent to the login page by `useSession`, a lowered role hides what it may no longer do, and
+   * a session that still holds (it changed its own password) reconnects.
+   */
+  private reauthenticate(): void {
+    if (this.reauthenticating) return;
+    this.reauthenticating = true;
+    setTimeout(() => {
+      this.reauthenticating = false;
+      const client = getClient();
+      void mutate(swrKeys.me());
+      client.me().then(
+        () => client.connectionState === 'offline' && client.connect(),
+        () => undefined,
+      );
+    }, 250);
   }
 
   listen(channel: string, listener: Listener): () => void {
@@ -64,6 +90,12 @@ class LiveHub {
     this.start();
     this.ephemeralListeners.add(listener);
     return () => this.ephemeralListeners.delete(listener);
+  }
+
+  /** The signed-in person's own notifications: they arrive on the socket without any subscription. */
+  onNotification(listener: (notification: Notification) => void): () => void {
+    this.start();
+    return getClient().on('notification', listener);
   }
 
   subscribeState = (listener: () => void): (() => void) => {
@@ -104,6 +136,15 @@ export function useEphemeral(onEvent: (event: EphemeralEvent) => void): void {
     latest.current = onEvent;
   });
   useEffect(() => getHub().onEphemeral((event) => latest.current(event)), []);
+}
+
+/** New notifications for the signed-in person while mounted. */
+export function useNotificationEvents(onNotification: (notification: Notification) => void): void {
+  const latest = useRef(onNotification);
+  useEffect(() => {
+    latest.current = onNotification;
+  });
+  useEffect(() => getHub().onNotification((notification) => latest.current(notification)), []);
 }
 
 export function useConnectionState(): ConnectionState {

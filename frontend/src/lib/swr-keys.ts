@@ -6,6 +6,7 @@ import type { AuditFilter } from '@tandem/shared';
  */
 export const swrKeys = {
   me: () => ['me'] as const,
+  sessions: () => ['sessions'] as const,
   workflows: () => ['workflows'] as const,
   workflow: (id: string) => ['workflow', id] as const,
   board: (workflowId: string) => ['board', workflowId] as const,
@@ -21,6 +22,12 @@ export const swrKeys = {
   auditVerify: () => ['audit-verify'] as const,
   health: () => ['health'] as const,
   presence: (workflowId: string) => ['presence', workflowId] as const,
+  notifications: () => ['notifications'] as const,
+  unreadNotifications: () => ['notifications-unread'] as const,
+  notificationPreferences: () => ['notification-preferences'] as const,
+  mentionCandidates: (q: string) => ['mention-candidates', q] as const,
+  webhooks: () => ['webhooks'] as const,
+  webhookDeliveries: (id: string) => ['webhook-deliveries', id] as const,
 };
 
 export type SwrKey = ReturnType<(typeof swrKeys)[keyof typeof swrKeys]>;

@@ -32,6 +32,15 @@ import type {
 import type { AuditFilter } from '../audit.js';
 import type { Agent, AuditEntry, Comment, Page, Suggestion, Task, User, Workflow } from '../entities.js';
 import type { SuggestionStatus } from '../vocabulary.js';
+import type { MentionCandidate, Notification, NotificationPreferences, UnreadCount } from '../notifications.js';
+import type { CreatedInterrupt, CreateInterruptRequest, InterruptState } from '../interrupts.js';
+import type {
+  CreateWebhookRequest,
+  UpdateWebhookRequest,
+  Webhook,
+  WebhookDeliveryAttempt,
+  WebhookWithSecret,
+} from '../webhooks.js';
 import { TandemApiError } from './api-error.js';
 
 export interface RestClientOptions {
@@ -53,6 +62,12 @@ export interface SuggestionQuery extends PageQuery {
   workflowId?: string;
   agentId?: string;
   taskId?: string;
+  /** `me`: routed to the caller (by name or role). */
+  assignedTo?: 'me';
+}
+
+export interface NotificationQuery extends PageQuery {
+  unread?: boolean;
 }
 
 export interface AuditQuery extends AuditFilter {
@@ -302,6 +317,35 @@ export class RestClient {
     return this.json('POST', path`/api/suggestions/${id}/decision`, { body });
   }
 
+  // LangGraph interrupts (kind `interrupt`); `interrupts: [...]` answers an array
+  createInterrupt(body: CreateInterruptRequest): Promise<CreatedInterrupt | CreatedInterrupt[]> {
+    return this.json('POST', '/api/interrupts', { body });
+  }
+  /** With `wait` (seconds, at most 60): `{status: 'pending'}` or `{status: 'decided', response}`. */
+  getInterrupt(id: string, options: { wait?: number; signal?: AbortSignal } = {}): Promise<InterruptState> {
+    return this.json('GET', path`/api/interrupts/${id}`, { query: { wait: options.wait }, signal: options.signal });
+  }
+
+  // webhooks (admins)
+  listWebhooks(query?: PageQuery): Promise<Page<Webhook>> {
+    return this.json('GET', '/api/webhooks', { query: { ...query } });
+  }
+  createWebhook(body: CreateWebhookRequest): Promise<WebhookWithSecret> {
+    return this.json('POST', '/api/webhooks', { body });
+  }
+  updateWebhook(id: string, body: UpdateWebhookRequest): Promise<Webhook> {
+    return this.json('PATCH', path`/api/webhooks/${id}`, { body });
+  }
+  deleteWebhook(id: string): Promise<Webhook> {
+    return this.json('DELETE', path`/api/webhooks/${id}`);
+  }
+  webhookDeliveries(id: string, query?: PageQuery): Promise<Page<WebhookDeliveryAttempt>> {
+    return this.json('GET', path`/api/webhooks/${id}/deliveries`, { query: { ...query } });
+  }
+  redeliverWebhook(id: string, deliveryId: string): Promise<{ deliveryId: string; eventId: string; state: string }> {
+    return this.json('POST', path`/api/webhooks/${id}/deliveries/${deliveryId}/redeliver`);
+  }
+
   // comments
   listComments(taskId: string, query?: PageQuery): Promise<Page<Comment>> {
     return this.json('GET', path`/api/tasks/${taskId}/comments`, { query: { ...query } });
@@ -314,6 +358,29 @@ export class RestClient {
   }
   deleteComment(id: string): Promise<Comment> {
     return this.json('DELETE', path`/api/comments/${id}`);
+  }
+
+  // notifications (the signed-in person's own)
+  listNotifications(query?: NotificationQuery): Promise<Page<Notification>> {
+    return this.json('GET', '/api/notifications', { query: { ...query } });
+  }
+  unreadNotifications(): Promise<UnreadCount> {
+    return this.json('GET', '/api/notifications/unread-count');
+  }
+  markNotificationRead(id: string): Promise<Notification> {
+    return this.json('POST', path`/api/notifications/${id}/read`);
+  }
+  markAllNotificationsRead(): Promise<{ updated: number }> {
+    return this.json('POST', '/api/notifications/read-all');
+  }
+  notificationPreferences(): Promise<NotificationPreferences> {
+    return this.json('GET', '/api/notifications/preferences');
+  }
+  updateNotificationPreferences(body: NotificationPreferences): Promise<NotificationPreferences> {
+    return this.json('PATCH', '/api/notifications/preferences', { body });
+  }
+  mentionCandidates(q: string): Promise<{ items: MentionCandidate[] }> {
+    return this.json('GET', '/api/notifications/mention-candidates', { query: { q } });
   }
 
   // audit (admin)

@@ -178,6 +178,12 @@ export class SuggestionsService {
       const suggestion = await tx.lock(SuggestionEntity, id, 'suggestion');
       this.assertOwner(caller, meta, suggestion);
       assertPending(suggestion);
+      if (dto.payload === null) {
+        // PartialType's @IsOptional lets null through; a revision's payload is an object or left out.
+        throw new AppError(ErrorCode.ValidationFailed, 'Invalid request: payload', {
+          details: [{ field: 'payload', errors: ['payload must be an object'] }],
+        });
+      }
       if (dto.payload !== undefined) await validatePayload(suggestion.kind, dto.payload);
       const task = suggestion.task ? await tx.em.findOne(TaskEntity, { id: suggestion.task }) : null;
       const requestNote = suggestion.changesRequested ? suggestion.decisionNote : null;

@@ -3,8 +3,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSWRConfig } from 'swr';
 import {
+  isRoutedTo,
   SUGGESTION_KINDS,
   type Agent,
+  type Role,
   type Suggestion,
   type SuggestionKind,
   type Task,
@@ -18,6 +20,7 @@ import { useApi } from '@/lib/use-api';
 import { swrKeys } from '@/lib/swr-keys';
 import { useAgents } from '@/lib/directory';
 import { useSession } from '@/features/shell/use-session';
+import { ConversationPanel, isConversation } from './conversation-panel';
 import { DecisionPanel, type DecisionMode } from './decision-panel';
 import { reviewState, RevisionChanges, timeLeft, useNow } from './suggestion-facts';
 import { applyQueueEvent, usePendingSuggestions } from './use-queue';
@@ -119,11 +122,15 @@ export function SuggestionSummary({
         <dt>Proposed</dt>
         <dd>{formatTime(suggestion.createdAt)}</dd>
       </dl>
-      <h3>Reasoning</h3>
-      <p className="reasoning">{suggestion.reasoning || '—'}</p>
-      <RevisionChanges suggestion={suggestion} />
-      <h3>Proposed change</h3>
-      <PayloadDiff payload={suggestion.payload} task={task.data} />
+      {!isConversation(suggestion) && (
+        <>
+          <h3>Reasoning</h3>
+          <p className="reasoning">{suggestion.reasoning || '—'}</p>
+          <RevisionChanges suggestion={suggestion} />
+          <h3>Proposed change</h3>
+          <PayloadDiff payload={suggestion.payload} task={task.data} />
+        </>
+      )}
     </>
   );
 }
@@ -133,13 +140,24 @@ interface Filters {
   agentId: string;
   kind: string;
   escalated: boolean;
+  /** Routed to me by name or role (`?assignedTo=me`, as the API and the email links name it). */
+  assignedToMe: boolean;
 }
 
-const matches = (item: Suggestion, filters: Filters) =>
+const matches = (item: Suggestion, filters: Filters, me: { id: string; role: Role } | undefined) =>
   (!filters.workflowId || item.workflowId === filters.workflowId) &&
   (!filters.agentId || item.agentId === filters.agentId) &&
   (!filters.kind || item.kind === filters.kind) &&
-  (!filters.escalated || item.escalated);
+  (!filters.escalated || item.escalated) &&
+  (!filters.assignedToMe || (!!me && isRoutedTo(item.reviewers, me)));
+
+/** Keeps "assigned to me" in the URL, so a link (the digest email's, a bookmark) opens the queue filtered. */
+function rememberAssignedToMe(on: boolean) {
+  const url = new URL(window.location.href);
+  if (on) url.searchParams.set('assignedTo', 'me');
+  else url.searchParams.delete('assignedTo');
+  window.history.replaceState(null, '', url);
+}
 
 /** A plain approve of the revision shown, sent straight away (after the undo window, or for a bulk approve). */
 function sendApprove(suggestion: Suggestion) {
@@ -158,7 +176,18 @@ export function ApprovalQueue() {
     () => new Map((workflows.data?.items ?? []).map((workflow) => [workflow.id, workflow])),
     [workflows.data],
   );
-  const [filters, setFilters] = useState<Filters>({ workflowId: '', agentId: '', kind: '', escalated: false });
+  const [filters, setFilters] = useState<Filters>({
+    workflowId: '',
+    agentId: '',
+    kind: '',
+    escalated: false,
+    assignedToMe: false,
+  });
+  useEffect(() => {
+    if (new URLSearchParams(window.location.search).get('assignedTo') === 'me') {
+      setFilters((current) => ({ ...current, assignedToMe: true }));
+    }
+  }, []);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [checked, setChecked] = useState<Set<string>>(() => new Set());
   const [mode, setMode] = useState<DecisionMode>('view');
@@ -168,8 +197,9 @@ export function ApprovalQueue() {
   const lastIndex = useRef(0);
 
   const items = useMemo(
-    () => (queue.data ?? []).filter((item) => matches(item, filters) && item.id !== scheduled?.suggestion.id),
-    [queue.data, filters, scheduled],
+    () =>
+      (queue.data ?? []).filter((item) => matches(item, filters, session.user) && item.id !== scheduled?.suggestion.id),
+    [queue.data, filters, scheduled, session.user],
   );
   // The selection survives decisions: when the selected item leaves, the one that took its place is selected.
   const foundIndex = items.findIndex((item) => item.id === selectedId);
@@ -313,6 +343,18 @@ export function ApprovalQueue() {
           <input type="checkbox" checked={filters.escalated} onChange={(e) => set({ escalated: e.target.checked })} />{' '}
           Escalated only
         </label>
+        <label className="inline">
+          <input
+            type="checkbox"
+            data-testid="assigned-to-me"
+            checked={filters.assignedToMe}
+            onChange={(e) => {
+              set({ assignedToMe: e.target.checked });
+              rememberAssignedToMe(e.target.checked);
+            }}
+          />{' '}
+          Assigned to me
+        </label>
       </div>
       {scheduled && (
         <p className="notice info" role="status" data-testid="undo-approve">
@@ -393,14 +435,18 @@ export function ApprovalQueue() {
                 agent={agentsById.get(selected.agentId)}
                 workflow={workflowsById.get(selected.workflowId)}
               />
-              {canDecide && (
-                <DecisionPanel
-                  suggestion={selected}
-                  mode={mode}
-                  setMode={setMode}
-                  onApprove={() => approveWithUndo(selected)}
-                  keys
-                />
+              {isConversation(selected) ? (
+                <ConversationPanel suggestion={selected} canDecide={canDecide} />
+              ) : (
+                canDecide && (
+                  <DecisionPanel
+                    suggestion={selected}
+                    mode={mode}
+                    setMode={setMode}
+                    onApprove={() => approveWithUndo(selected)}
+                    keys
+                  />
+                )
               )}
             </article>
           )}

@@ -15,7 +15,10 @@ export function useDecide(suggestion: Suggestion, onDecided?: (decided: Suggesti
   const { mutate } = useSWRConfig();
   const [message, setMessage] = useState<string>();
   useEffect(() => setMessage(undefined), [suggestion.id]);
-  const decide = async (decision: Decision, extra: { note?: string; payload?: Record<string, unknown> } = {}) => {
+  const decide = async (
+    decision: Decision,
+    extra: { note?: string; payload?: Record<string, unknown>; response?: string } = {},
+  ) => {
     setMessage(undefined);
     try {
       const decided = await getClient().decideSuggestion(suggestion.id, {

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useSWRConfig } from 'swr';
 import { TASK_PRIORITIES, type Suggestion, type Task, type TaskPriority } from '@tandem/shared';
+import { ConversationPanel, isConversation } from '@/features/approvals/conversation-panel';
 import { DecisionPanel, type DecisionMode } from '@/features/approvals/decision-panel';
 import { PayloadDiff } from '@/features/approvals/approval-queue';
 import { reviewState, RevisionChanges, timeLeft, useNow } from '@/features/approvals/suggestion-facts';
@@ -194,10 +195,16 @@ function PendingSuggestion({
         {suggestion.escalated ? ' · escalated' : ''}
       </span>
       {state && <p className={`review-state ${state.className}`}>{state.label}</p>}
-      {suggestion.reasoning && <p className="reasoning">{suggestion.reasoning}</p>}
-      <RevisionChanges suggestion={suggestion} />
-      <PayloadDiff payload={suggestion.payload} task={task} />
-      {canDecide && <DecisionPanel suggestion={suggestion} mode={mode} setMode={setMode} />}
+      {isConversation(suggestion) ? (
+        <ConversationPanel suggestion={suggestion} canDecide={canDecide} />
+      ) : (
+        <>
+          {suggestion.reasoning && <p className="reasoning">{suggestion.reasoning}</p>}
+          <RevisionChanges suggestion={suggestion} />
+          <PayloadDiff payload={suggestion.payload} task={task} />
+          {canDecide && <DecisionPanel suggestion={suggestion} mode={mode} setMode={setMode} />}
+        </>
+      )}
     </li>
   );
 }

@@ -7,6 +7,7 @@ import { useSWRConfig } from 'swr';
 import type { Role } from '@tandem/shared';
 import { getClient } from '@/lib/client';
 import { ConnectionIndicator } from '@/lib/live';
+import { NotificationBell } from '@/features/notifications/notification-bell';
 import { ThemeToggle } from '@/lib/theme';
 import { useSession } from './use-session';
 
@@ -20,6 +21,7 @@ export const NAV: { href: string; label: string; role: Role }[] = [
   { href: '/agents', label: 'Agents', role: 'viewer' },
   { href: '/people', label: 'People', role: 'admin' },
   { href: '/audit', label: 'Audit', role: 'admin' },
+  { href: '/webhooks', label: 'Webhooks', role: 'admin' },
 ];
 
 /** The frame of every signed-in page: skip link, navigation, connection state, who is signed in. */
@@ -60,10 +62,11 @@ export function AppShell({ children, wide = false }: { children: ReactNode; wide
         </nav>
         <div className="topbar-end">
           <ConnectionIndicator />
+          <NotificationBell />
           <ThemeToggle />
-          <span className="who" title={session.user.email}>
+          <Link href="/account" className="who" title={`${session.user.email}: account and security`}>
             {session.user.name} <span className="role">{session.user.role}</span>
-          </span>
+          </Link>
           <button type="button" className="link-button" onClick={() => void logout()}>
             Log out
           </button>

@@ -1,5 +1,6 @@
-import { IsEmail, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { ROLES, type CreateUserRequest, type Role } from '@tandem/shared';
+import { Omittable } from '../../../common/input-guard';
 import { MeetsPasswordPolicy } from '../../auth/password-policy';
 
 export class CreateUserDto implements CreateUserRequest {
@@ -13,7 +14,7 @@ export class CreateUserDto implements CreateUserRequest {
   name!: string;
 
   /** Optional: without it the server generates a one-time password. */
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MeetsPasswordPolicy()
   password?: string;
