@@ -39,7 +39,7 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   app.use(inputGuard);
   app.use(cookieParser());
   app.use(requestMeta);
-  if (log) app.use(requestLogger(log));
+  if (log) app.use(requestLogger(log, { atInfo: config.logRequests }));
   const frontendDir = findFrontendDir();
   if (frontendDir) app.use(staticFrontend(frontendDir));
   app.setGlobalPrefix('api', {
@@ -52,7 +52,9 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   const realtime = app.get<RealtimeOptions>(REALTIME_OPTIONS);
-  app.useWebSocketAdapter(new TandemIoAdapter(app, app.get(RealtimeRedis), realtime.redisPrefix));
+  app.useWebSocketAdapter(
+    new TandemIoAdapter(app, app.get(RealtimeRedis), realtime.redisPrefix, config.redisPubSub.sharded),
+  );
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

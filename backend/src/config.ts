@@ -36,10 +36,15 @@ class Environment {
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
+  @IsOptional() @IsIn(FLAG) REDIS_SHARDED?: string;
+  @IsOptional()
+  @Matches(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, { message: 'REDIS_PUBSUB_CLUSTER_NODES must be host:port[,host:port...]' })
+  REDIS_PUBSUB_CLUSTER_NODES?: string;
   @IsOptional() @IsString() @IsNotEmpty() TANDEM_DATA_DIR?: string;
   @IsOptional() @IsEmail({ require_tld: false }) ADMIN_EMAIL?: string;
   @IsOptional() @IsString() ADMIN_PASSWORD?: string;
   @IsOptional() @IsIn(FLAG) DEMO?: string;
+  @IsOptional() @IsIn(FLAG) LOG_REQUESTS?: string;
   @IsOptional() @Min(1) @IsInt() SESSION_TTL_HOURS?: number;
   @IsOptional()
   @Matches(/^[\w:.-]+$/, { message: 'TANDEM_REDIS_PREFIX may hold letters, digits and _ : . - only' })
@@ -115,6 +120,11 @@ export interface TandemConfig {
   port: number;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /**
+   * Socket.IO fan-out over Redis sharded pub/sub (`SPUBLISH`/`SSUBSCRIBE`, Redis 7): on `REDIS_URL` with
+   * `REDIS_SHARDED=1`, or over a Redis Cluster (`REDIS_PUBSUB_CLUSTER_NODES`) so channels spread over its masters.
+   */
+  redisPubSub: { sharded: boolean; clusterNodes: string[] };
   dataDir: string;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
@@ -145,6 +155,8 @@ export interface TandemConfig {
   auditRetentionDays: number;
   cookieSecure: boolean;
   logLevel: string;
+  /** LOG_REQUESTS=1: one info line per request; otherwise request lines are at debug (start-up output stays readable). */
+  logRequests: boolean;
   /** Requests per minute and caller; 0 means unlimited. */
   rateLimits: { humanPerMinute: number; agentPerMinute: number };
   /** Packets that may wait in a socket's write buffer before the node drops that socket. */
@@ -234,6 +246,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     port: vars.PORT ?? 3000,
     databaseUrl: vars.DATABASE_URL,
     redisUrl: vars.REDIS_URL,
+    redisPubSub: {
+      sharded: vars.REDIS_SHARDED === '1' || !!vars.REDIS_PUBSUB_CLUSTER_NODES,
+      clusterNodes: vars.REDIS_PUBSUB_CLUSTER_NODES?.split(',') ?? [],
+    },
     dataDir,
     adminEmail: vars.ADMIN_EMAIL,
     adminPassword: vars.ADMIN_PASSWORD,
@@ -250,6 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     auditRetentionDays: vars.AUDIT_RETENTION_DAYS ?? MIN_AUDIT_RETENTION_DAYS,
     cookieSecure: vars.COOKIE_SECURE === '1',
     logLevel: vars.LOG_LEVEL ?? 'info',
+    logRequests: vars.LOG_REQUESTS === '1',
     rateLimits: {
       humanPerMinute: vars.RATE_LIMIT_HUMAN_PER_MINUTE ?? 600,
       agentPerMinute: vars.RATE_LIMIT_AGENT_PER_MINUTE ?? 300,

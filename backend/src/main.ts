@@ -10,6 +10,8 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedde
 import { assertAdminPassword } from './modules/auth/password-policy';
 import { gracefulShutdown } from './modules/health/graceful-shutdown';
 import { seedAdmin } from './seed-admin';
+import { box, readCredentials, saveCredentials, CREDENTIALS_FILE } from './startup-banner';
+import { join } from 'node:path';
 
 /**
  * `npm start`: with no DATABASE_URL an embedded PostgreSQL in TANDEM_DATA_DIR; migrations; the first admin;
@@ -51,23 +53,32 @@ async function main() {
     });
     await app.listen(config.port, '0.0.0.0');
     const url = `http://localhost:${config.port}`;
-    console.log(`\nTandem is running at ${url}  (API ${url}/api, docs ${url}/api/docs)`);
-    if (admin) {
-      console.log(`Admin account created: ${admin.email} / ${admin.generated ? admin.password : '(ADMIN_PASSWORD)'}`);
-      if (admin.generated) console.log('This password is printed once; change it after signing in.');
-    }
-    // The first run of the embedded database gets simulated agents, so the board comes alive (DEMO=0: none).
+    // A generated password is also kept, readable by the owner only, in the data folder (embedded runs).
+    const savedTo =
+      admin?.generated && embedded ? saveCredentials(config.dataDir, admin.email, admin.password) : undefined;
+    // The embedded database gets simulated agents (DEMO=0: none); a restart resumes them with the saved login.
+    const demoLogin = admin ?? (embedded ? (readCredentials(config.dataDir) ?? null) : null);
     const demo =
-      embedded && admin && config.demo
+      embedded && demoLogin && config.demo
         ? await startDemo({
             baseUrl: `http://127.0.0.1:${config.port}`,
-            adminEmail: admin.email,
-            adminPassword: admin.password,
+            adminEmail: demoLogin.email,
+            adminPassword: demoLogin.password,
+            log: (line) => logger.debug(line), // the demo's chatter must not scroll the box away
           }).catch((error: unknown) => {
             logger.warn(`Demo agents did not start: ${error instanceof Error ? error.message : String(error)}`);
             return null;
           })
         : null;
+    const lines = [`Tandem is running at ${url}`, `API ${url}/api · docs ${url}/api/docs`];
+    if (admin) {
+      lines.push(`Admin: ${admin.email} / ${admin.generated ? admin.password : '(ADMIN_PASSWORD)'}`);
+      if (savedTo) lines.push(`Saved (owner-only) in ${savedTo}; change it after signing in.`);
+    } else if (embedded && readCredentials(config.dataDir)) {
+      lines.push(`Admin credentials: ${join(config.dataDir, CREDENTIALS_FILE)}`);
+    }
+    if (demo) lines.push('Demo agents are at work (DEMO=0 turns them off).');
+    console.log(`\n${box(lines)}\n`);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;

@@ -192,7 +192,12 @@ describe('account security', () => {
       const user = await t.user('viewer');
       const { secret } = await enrol(t, user.token);
       await t.http.delete('/api/auth/mfa').set(bearer(user.token)).send({}).expect(400);
+      const refusedSince = await t.lastSeq();
       await t.http.delete('/api/auth/mfa').set(bearer(user.token)).send({ password: 'wrong-password-1' }).expect(403);
+      // A wrong proof counts against the sign-in limit and is audited as a refused attempt.
+      expect((await t.auditAfter(refusedSince)).map((entry) => entry.context?.reason)).toEqual([
+        'wrong_proof_for_mfa_removal',
+      ]);
       const since = await t.lastSeq();
       await t.http
         .delete('/api/auth/mfa')

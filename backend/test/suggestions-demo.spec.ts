@@ -34,6 +34,13 @@ describe('demo agents', () => {
       expect(workflow.body).toMatchObject({ name: DEMO_WORKFLOW_NAME, status: 'running' });
       expect(workflow.body.agentIds).toEqual(expect.arrayContaining(demo.agentIds));
       expect(demo.agentIds).toHaveLength(3);
+      // Connected like real agents: online (busy or idle) while they work, as GET /api/agents/:id says.
+      for (const agentId of demo.agentIds) {
+        await until(async () => {
+          const agent = await t.http.get(`/api/agents/${agentId}`).set(bearer(t.adminToken)).expect(200);
+          return agent.body.status !== 'offline' ? true : undefined;
+        });
+      }
 
       const pending = await until(async () => {
         const page = await t.http
@@ -58,6 +65,22 @@ describe('demo agents', () => {
         [demo.workflowId],
       );
       expect(Number(count)).toBeGreaterThan(0);
+      // The planner never proposes a task that exists or is already proposed.
+      const titles = [
+        ...(
+          await t.http.get(`/api/workflows/${demo.workflowId}/tasks`).set(bearer(t.adminToken)).expect(200)
+        ).body.items.map((task: Task) => task.title),
+        ...(
+          await t.http
+            .get('/api/suggestions')
+            .query({ workflowId: demo.workflowId, status: 'pending' })
+            .set(bearer(t.adminToken))
+            .expect(200)
+        ).body.items
+          .filter((suggestion: Suggestion) => suggestion.kind === 'task.create')
+          .map((suggestion: Suggestion) => suggestion.payload.title),
+      ];
+      expect(new Set(titles).size).toBe(titles.length);
     } finally {
       await demo.stop();
     }
@@ -70,6 +93,12 @@ describe('demo agents', () => {
     });
     await again.stop();
     expect(again.workflowId).toBe(demo.workflowId);
+    for (const agentId of demo.agentIds) {
+      await until(async () => {
+        const agent = await t.http.get(`/api/agents/${agentId}`).set(bearer(t.adminToken)).expect(200);
+        return agent.body.status === 'offline' ? true : undefined; // stopped: disconnected
+      });
+    }
     expect(again.agentIds.sort()).toEqual([...demo.agentIds].sort());
     expect(lines.filter((line) => !/asks:|heard:|simulated agents/.test(line))).toEqual([]);
   });

@@ -1,6 +1,6 @@
 /** Notifications (issue 14): what a person is told about, the REST shapes, and the mention syntax. */
-import type { Actor } from './entities.js';
-import type { SuggestionStatus } from './vocabulary.js';
+import type { Actor, Reviewers } from './entities.js';
+import type { Role, SuggestionStatus } from './vocabulary.js';
 
 /**
  * `mention`: someone wrote `@handle` in a comment; `suggestion.routed`: a new suggestion names me (or my role) as a
@@ -52,6 +52,14 @@ export interface NotificationPreferences {
   email: boolean;
 }
 
+/** Someone the comment editor offers after `@`. */
+export interface MentionCandidate {
+  id: string;
+  name: string;
+  /** What is inserted after `@`: the local part of their email. */
+  handle: string;
+}
+
 export interface UnreadCount {
   count: number;
 }
@@ -71,4 +79,9 @@ export function mentionedHandles(body: string): string[] {
     handles.add(match[1].replace(/[._%+-]+$/, '').toLowerCase());
   }
   return [...handles].filter(Boolean);
+}
+
+/** Whether a suggestion's reviewers name this person, by id or by (exactly) their role: "assigned to me". */
+export function isRoutedTo(reviewers: Reviewers | null | undefined, user: { id: string; role: Role }): boolean {
+  return !!(reviewers?.users?.includes(user.id) || reviewers?.roles?.includes(user.role));
 }

@@ -48,12 +48,13 @@ const QUIET_PATHS = /^\/(health|metrics)(\/|$|\?)/;
  * One line per request once it is answered: request id (the `X-Request-Id` the client sees, also stored in the
  * audit entry), method, URL, status, duration and the caller. Runs after `requestMeta`.
  */
-export function requestLogger(logger: Logger) {
+export function requestLogger(logger: Logger, options: { atInfo?: boolean } = {}) {
   return (req: TandemRequest, res: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
     res.once('finish', () => {
       const status = res.statusCode;
-      const level = status >= 500 ? 'error' : QUIET_PATHS.test(req.originalUrl) ? 'debug' : 'info';
+      // Unless asked for (LOG_REQUESTS=1), request lines are debug: they must not scroll the start-up box away.
+      const level = status >= 500 ? 'error' : !options.atInfo || QUIET_PATHS.test(req.originalUrl) ? 'debug' : 'info';
       logger[level](
         {
           reqId: req.meta?.requestId,

@@ -31,6 +31,25 @@ const TASK_IDEAS = [
   'Write the privacy notice',
 ];
 
+/** A round's titles: the first round is the checklist, later rounds say which round they belong to. */
+export function roundTitles(round: number): string[] {
+  return TASK_IDEAS.map((title) => (round === 1 ? title : `${title} (round ${round})`));
+}
+
+/**
+ * The round being worked on: the first whose tasks are not all completed. Once every task of a round is done,
+ * the workflow has run to done and the planner starts the next round.
+ */
+export function currentRound(board: Task[]): number {
+  const completed = new Set(board.filter((task) => task.status === 'completed').map((task) => task.title));
+  let round = 1;
+  while (roundTitles(round).every((title) => completed.has(title))) round += 1;
+  return round;
+}
+
+/** A comment about once a minute per agent (with some jitter), not one per step. */
+export const COMMENT_EVERY_MS = 60_000;
+
 const COMMENTS = [
   'Started on this; first notes are in the draft.',
   'Looks good to me so far.',
@@ -44,6 +63,9 @@ const NEXT: Partial<Record<TaskStatus, TaskStatus>> = { pending: 'in_progress', 
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
 
+/** When the reviewer may comment next (one reviewer per process). */
+let nextComment = 0;
+
 /** Each simulated agent is a role with one step; steps only use what any agent gets: `TandemClient`. */
 interface DemoAgent {
   name: string;
@@ -51,7 +73,8 @@ interface DemoAgent {
   step(
     client: TandemClient,
     workflowId: string,
-    ask: (body: Parameters<TandemClient['createSuggestion']>[0]) => void,
+    /** Resolves once the suggestion is posted (so the next step sees it); the decision is awaited apart. */
+    ask: (body: Parameters<TandemClient['createSuggestion']>[0]) => Promise<void>,
   ): Promise<void>;
 }
 
@@ -62,14 +85,19 @@ const AGENTS: DemoAgent[] = [
     async step(client, workflowId, ask) {
       const board = (await client.listTasks(workflowId)).items;
       const open = board.filter((task) => task.status !== 'completed' && task.status !== 'failed');
-      const missing = TASK_IDEAS.filter((title) => !board.some((task) => task.title === title));
+      // Never propose what exists already, or what is already waiting for a human as a `task.create`.
+      const proposed = (await client.listSuggestions({ workflowId, status: 'pending', limit: 500 })).items
+        .filter((suggestion) => suggestion.kind === 'task.create')
+        .map((suggestion) => suggestion.payload.title);
+      const taken = new Set<unknown>([...board.map((task) => task.title), ...proposed]);
+      const missing = roundTitles(currentRound(board)).filter((title) => !taken.has(title));
       if (open.length >= 8 || missing.length === 0) return;
       const title = pick(missing);
       // Every other idea goes through a human first.
       if (Math.random() < 0.5)
         await client.createTask(workflowId, { title, priority: pick(['high', 'medium', 'low']) });
       else
-        ask({
+        await ask({
           workflowId,
           kind: 'task.create',
           action: `Add a task: ${title}`,
@@ -91,7 +119,7 @@ const AGENTS: DemoAgent[] = [
       // Starting work is the agent's call; handing over for review asks a human.
       if (status === 'in_progress') await client.moveTask(task.id, { status, version: task.version });
       else
-        ask({
+        await ask({
           taskId: task.id,
           kind: 'task.move',
           action: `Move "${task.title}" to review`,
@@ -110,7 +138,7 @@ const AGENTS: DemoAgent[] = [
       const active = board.filter((task: Task) => task.status === 'in_progress');
       if (inReview.length && Math.random() < 0.6) {
         const task = pick(inReview);
-        ask({
+        await ask({
           taskId: task.id,
           kind: 'task.move',
           action: `Mark "${task.title}" as completed`,
@@ -118,7 +146,8 @@ const AGENTS: DemoAgent[] = [
           payload: { status: 'completed' },
           confidence: 0.7,
         });
-      } else if (active.length) {
+      } else if (active.length && Date.now() >= nextComment) {
+        nextComment = Date.now() + COMMENT_EVERY_MS * (0.8 + Math.random() * 0.4);
         await client.addComment(pick(active).id, { body: pick(COMMENTS) });
       }
     },
@@ -171,13 +200,22 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     log(`${name}: ${error instanceof Error ? error.message : String(error)}`);
   };
 
+  const clients: TandemClient[] = [];
   for (const agent of agents) {
     const client = new TandemClient({ baseUrl: options.baseUrl, token: agent.key });
+    // Connected like a real agent, so the board and the agents page show it online while it works.
+    client.connect();
+    clients.push(client);
+    // A status that cannot be sent (socket still connecting) never holds the agent up.
+    const status = (value: 'busy' | 'idle') =>
+      Promise.race([client.setStatus(value), new Promise((resolve) => setTimeout(resolve, 2000))]).catch(
+        () => undefined,
+      );
     /** Posts a suggestion and waits for the human in the background, re-polling through the 60 s limit. */
-    const ask = (body: Parameters<TandemClient['createSuggestion']>[0]) => {
+    const ask = async (body: Parameters<TandemClient['createSuggestion']>[0]) => {
+      let suggestion: Suggestion = await client.createSuggestion(body, randomUUID());
+      log(`${agent.name} asks: ${suggestion.action}`);
       void (async () => {
-        let suggestion: Suggestion = await client.createSuggestion(body, randomUUID());
-        log(`${agent.name} asks: ${suggestion.action}`);
         while (!stopped && suggestion.status === 'pending' && !suggestion.changesRequested) {
           suggestion = await client.getSuggestion(suggestion.id, { wait: 30, signal: polls.signal });
         }
@@ -186,11 +224,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     };
     const loop = () => {
       if (stopped) return;
-      agent
-        .step(client, workflow.id, ask)
+      void status('busy')
+        .then(() => agent.step(client, workflow.id, ask))
         .catch((error: unknown) => report(agent.name, error))
         .finally(() => {
           if (stopped) return;
+          void status('idle');
           const timer = setTimeout(
             () => {
               timers.delete(timer);
@@ -213,6 +252,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       stopped = true;
       timers.forEach((timer) => clearTimeout(timer));
       polls.abort();
+      clients.forEach((client) => client.disconnect());
       await Promise.resolve();
     },
   };

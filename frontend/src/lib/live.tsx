@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import type { ConnectionState, EventEnvelope, EphemeralEvent, Viewer } from '@tandem/shared';
+import type { ConnectionState, EventEnvelope, EphemeralEvent, Notification, Viewer } from '@tandem/shared';
 import { mutate } from 'swr';
 import { getClient } from './client';
 import { swrKeys } from './swr-keys';
@@ -92,6 +92,12 @@ class LiveHub {
     return () => this.ephemeralListeners.delete(listener);
   }
 
+  /** The signed-in person's own notifications: they arrive on the socket without any subscription. */
+  onNotification(listener: (notification: Notification) => void): () => void {
+    this.start();
+    return getClient().on('notification', listener);
+  }
+
   subscribeState = (listener: () => void): (() => void) => {
     this.start();
     this.stateListeners.add(listener);
@@ -130,6 +136,15 @@ export function useEphemeral(onEvent: (event: EphemeralEvent) => void): void {
     latest.current = onEvent;
   });
   useEffect(() => getHub().onEphemeral((event) => latest.current(event)), []);
+}
+
+/** New notifications for the signed-in person while mounted. */
+export function useNotificationEvents(onNotification: (notification: Notification) => void): void {
+  const latest = useRef(onNotification);
+  useEffect(() => {
+    latest.current = onNotification;
+  });
+  useEffect(() => getHub().onNotification((notification) => latest.current(notification)), []);
 }
 
 export function useConnectionState(): ConnectionState {

@@ -22,6 +22,10 @@ export const swrKeys = {
   auditVerify: () => ['audit-verify'] as const,
   health: () => ['health'] as const,
   presence: (workflowId: string) => ['presence', workflowId] as const,
+  notifications: () => ['notifications'] as const,
+  unreadNotifications: () => ['notifications-unread'] as const,
+  notificationPreferences: () => ['notification-preferences'] as const,
+  mentionCandidates: (q: string) => ['mention-candidates', q] as const,
   webhooks: () => ['webhooks'] as const,
   webhookDeliveries: (id: string) => ['webhook-deliveries', id] as const,
 };

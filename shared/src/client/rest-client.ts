@@ -32,6 +32,7 @@ import type {
 import type { AuditFilter } from '../audit.js';
 import type { Agent, AuditEntry, Comment, Page, Suggestion, Task, User, Workflow } from '../entities.js';
 import type { SuggestionStatus } from '../vocabulary.js';
+import type { MentionCandidate, Notification, NotificationPreferences, UnreadCount } from '../notifications.js';
 import type { CreatedInterrupt, CreateInterruptRequest, InterruptState } from '../interrupts.js';
 import type {
   CreateWebhookRequest,
@@ -61,6 +62,12 @@ export interface SuggestionQuery extends PageQuery {
   workflowId?: string;
   agentId?: string;
   taskId?: string;
+  /** `me`: routed to the caller (by name or role). */
+  assignedTo?: 'me';
+}
+
+export interface NotificationQuery extends PageQuery {
+  unread?: boolean;
 }
 
 export interface AuditQuery extends AuditFilter {
@@ -351,6 +358,29 @@ export class RestClient {
   }
   deleteComment(id: string): Promise<Comment> {
     return this.json('DELETE', path`/api/comments/${id}`);
+  }
+
+  // notifications (the signed-in person's own)
+  listNotifications(query?: NotificationQuery): Promise<Page<Notification>> {
+    return this.json('GET', '/api/notifications', { query: { ...query } });
+  }
+  unreadNotifications(): Promise<UnreadCount> {
+    return this.json('GET', '/api/notifications/unread-count');
+  }
+  markNotificationRead(id: string): Promise<Notification> {
+    return this.json('POST', path`/api/notifications/${id}/read`);
+  }
+  markAllNotificationsRead(): Promise<{ updated: number }> {
+    return this.json('POST', '/api/notifications/read-all');
+  }
+  notificationPreferences(): Promise<NotificationPreferences> {
+    return this.json('GET', '/api/notifications/preferences');
+  }
+  updateNotificationPreferences(body: NotificationPreferences): Promise<NotificationPreferences> {
+    return this.json('PATCH', '/api/notifications/preferences', { body });
+  }
+  mentionCandidates(q: string): Promise<{ items: MentionCandidate[] }> {
+    return this.json('GET', '/api/notifications/mention-candidates', { query: { q } });
   }
 
   // audit (admin)

@@ -8,6 +8,7 @@ import type {
   SubscribeAck,
 } from '../events.js';
 import type { AuditAction } from '../vocabulary.js';
+import type { Notification } from '../notifications.js';
 import type { Suggestion, Task } from '../entities.js';
 import { RestClient, type RestClientOptions } from './rest-client.js';
 import {
@@ -109,6 +110,7 @@ export class TandemClient extends RestClient {
       if (!socket.active) this.emitError(error);
     });
     socket.on('event', (envelope) => this.receive(envelope));
+    socket.on('notification', (notification) => this.dispatch('notification', notification));
     socket.on('ephemeral', (event) => {
       if (event.type === 'access.revoked') this.revoked(event);
       this.dispatch(event.type, event);
@@ -168,6 +170,8 @@ export class TandemClient extends RestClient {
   on(type: 'agent.status', listener: (event: AgentStatusEvent) => void): () => void;
   on(type: 'audit.checkpoint', listener: (event: AuditCheckpointEvent) => void): () => void;
   on(type: 'access.revoked', listener: (event: AccessRevokedEvent) => void): () => void;
+  /** A new notification for the signed-in person (their own room; nothing to subscribe to). */
+  on(type: 'notification', listener: (notification: Notification) => void): () => void;
   on(type: AuditAction | '*', listener: (envelope: EventEnvelope) => void): () => void;
   on(type: string, listener: (event: never) => void): () => void {
     const set = this.listeners.get(type) ?? new Set<Listener>();
@@ -292,7 +296,7 @@ export class TandemClient extends RestClient {
     this.emitError(new Error(`${event.data.reason}: ${event.data.message}`));
   }
 
-  private dispatch(type: string, event: EventEnvelope | EphemeralEvent) {
+  private dispatch(type: string, event: EventEnvelope | EphemeralEvent | Notification) {
     for (const listener of this.listeners.get(type) ?? []) (listener as (event: unknown) => void)(event);
   }
 

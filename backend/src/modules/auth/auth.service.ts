@@ -212,6 +212,11 @@ export class AuthService {
     return challenge;
   }
 
+  /** The (normalized) email of a user, the key of its sign-in limit. */
+  async emailOf(userId: string): Promise<string | null> {
+    return (await this.users.find(this.orm.em.fork(), userId))?.email ?? null;
+  }
+
   /** 429 while the account or the address is over its limit; only the first refusal of a window is audited. */
   async refuseIfThrottled(email: string, meta: RequestMeta): Promise<void> {
     const block = await this.limiter.check(email, meta.ip);

@@ -3,6 +3,7 @@ import type { MfaEnableResponse, MfaSetupResponse } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { WritePath } from '../../core/write-path.service';
+import { AuthService } from './auth.service';
 import { UsersService } from '../users/users.service';
 import type { MfaDisableDto } from './dto/mfa.dto';
 import { matchMfaCode, spendMfaCode } from './mfa-codes';
@@ -19,6 +20,7 @@ function humanId(caller: Caller): string {
 export class MfaService {
   constructor(
     private readonly writes: WritePath,
+    private readonly auth: AuthService,
     private readonly users: UsersService,
   ) {}
 
@@ -66,29 +68,40 @@ export class MfaService {
   async disable(caller: Caller, meta: RequestMeta, dto: MfaDisableDto): Promise<void> {
     const id = humanId(caller);
     if (!dto.password && !dto.code) throw AppError.badRequest('Send your password or a two-factor code');
-    await this.writes.run(caller, meta, async (tx) => {
-      const user = await this.users.lock(tx, id);
-      if (!user.mfaEnabledAt) throw new AppError(ErrorCode.Conflict, 'Two-factor sign-in is not on');
-      const match = dto.code ? matchMfaCode(user, dto.code) : null;
-      const proven = match !== null || (!!dto.password && (await verifyPassword(dto.password, user.passwordHash)));
-      if (!proven) {
-        throw dto.code
-          ? new AppError(ErrorCode.InvalidMfaCode, 'Wrong or already used two-factor code')
-          : new AppError(ErrorCode.WrongPassword, 'Wrong password');
-      }
-      if (match) spendMfaCode(user, match);
-      user.mfaSecret = null;
-      user.mfaPendingSecret = null;
-      user.mfaEnabledAt = null;
-      user.mfaLastStep = null;
-      user.mfaRecoveryHashes = [];
-      tx.record({
-        action: 'auth.mfa_disabled',
-        entityType: 'user',
-        entityId: user.id,
-        changes: { mfaEnabled: [true, false] },
-        context: { proof: match ? match.kind : 'password' },
+    // A wrong password or code here counts against the sign-in limit: an open session must not be a guessing oracle.
+    const email = caller.type === 'human' ? await this.auth.emailOf(id) : null;
+    if (email) await this.auth.refuseIfThrottled(email, meta);
+    await this.writes
+      .run(caller, meta, async (tx) => {
+        const user = await this.users.lock(tx, id);
+        if (!user.mfaEnabledAt) throw new AppError(ErrorCode.Conflict, 'Two-factor sign-in is not on');
+        const match = dto.code ? matchMfaCode(user, dto.code) : null;
+        const proven = match !== null || (!!dto.password && (await verifyPassword(dto.password, user.passwordHash)));
+        if (!proven) {
+          throw dto.code
+            ? new AppError(ErrorCode.InvalidMfaCode, 'Wrong or already used two-factor code')
+            : new AppError(ErrorCode.WrongPassword, 'Wrong password');
+        }
+        if (match) spendMfaCode(user, match);
+        user.mfaSecret = null;
+        user.mfaPendingSecret = null;
+        user.mfaEnabledAt = null;
+        user.mfaLastStep = null;
+        user.mfaRecoveryHashes = [];
+        tx.record({
+          action: 'auth.mfa_disabled',
+          entityType: 'user',
+          entityId: user.id,
+          changes: { mfaEnabled: [true, false] },
+          context: { proof: match ? match.kind : 'password' },
+        });
+      })
+      .catch(async (error: unknown) => {
+        const wrongProof =
+          error instanceof AppError &&
+          (error.code === ErrorCode.WrongPassword || error.code === ErrorCode.InvalidMfaCode);
+        if (wrongProof && email) await this.auth.refused(email, meta, 'wrong_proof_for_mfa_removal');
+        throw error;
       });
-    });
   }
 }

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Notification, NotificationPreferences, Page, UnreadCount } from '@tandem/shared';
+import type { MentionCandidate, Notification, NotificationPreferences, Page, UnreadCount } from '@tandem/shared';
 import { Access, CurrentCaller, Meta } from '../../common/access.decorator';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { UuidParamPipe } from '../../common/uuid-param.pipe';
 import { ListNotificationsQueryDto, MentionCandidatesQueryDto, UpdatePreferencesDto } from './dto/notification.dto';
-import { NotificationsService, type MentionCandidate } from './notifications.service';
+import { NotificationsService } from './notifications.service';
 
 /** The signed-in person's own notifications (humans only; every route is scoped to the caller). */
 @ApiTags('notifications')

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import {
   mentionHandle,
+  type MentionCandidate,
   type Notification,
   type NotificationPreferences,
   type Page,
@@ -17,13 +18,6 @@ import type { ListNotificationsQueryDto, UpdatePreferencesDto } from './dto/noti
 import { NotificationPreferencesEntity } from './entities/notification-preferences.entity';
 import { NotificationEntity } from './entities/notification.entity';
 import { toNotification } from './notification.mapper';
-
-export interface MentionCandidate {
-  id: string;
-  name: string;
-  /** What to type after `@`. */
-  handle: string;
-}
 
 const MAX_CANDIDATES = 8;
 

@@ -3,8 +3,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSWRConfig } from 'swr';
 import {
+  isRoutedTo,
   SUGGESTION_KINDS,
   type Agent,
+  type Role,
   type Suggestion,
   type SuggestionKind,
   type Task,
@@ -138,13 +140,24 @@ interface Filters {
   agentId: string;
   kind: string;
   escalated: boolean;
+  /** Routed to me by name or role (`?assignedTo=me`, as the API and the email links name it). */
+  assignedToMe: boolean;
 }
 
-const matches = (item: Suggestion, filters: Filters) =>
+const matches = (item: Suggestion, filters: Filters, me: { id: string; role: Role } | undefined) =>
   (!filters.workflowId || item.workflowId === filters.workflowId) &&
   (!filters.agentId || item.agentId === filters.agentId) &&
   (!filters.kind || item.kind === filters.kind) &&
-  (!filters.escalated || item.escalated);
+  (!filters.escalated || item.escalated) &&
+  (!filters.assignedToMe || (!!me && isRoutedTo(item.reviewers, me)));
+
+/** Keeps "assigned to me" in the URL, so a link (the digest email's, a bookmark) opens the queue filtered. */
+function rememberAssignedToMe(on: boolean) {
+  const url = new URL(window.location.href);
+  if (on) url.searchParams.set('assignedTo', 'me');
+  else url.searchParams.delete('assignedTo');
+  window.history.replaceState(null, '', url);
+}
 
 /** A plain approve of the revision shown, sent straight away (after the undo window, or for a bulk approve). */
 function sendApprove(suggestion: Suggestion) {
@@ -163,7 +176,18 @@ export function ApprovalQueue() {
     () => new Map((workflows.data?.items ?? []).map((workflow) => [workflow.id, workflow])),
     [workflows.data],
   );
-  const [filters, setFilters] = useState<Filters>({ workflowId: '', agentId: '', kind: '', escalated: false });
+  const [filters, setFilters] = useState<Filters>({
+    workflowId: '',
+    agentId: '',
+    kind: '',
+    escalated: false,
+    assignedToMe: false,
+  });
+  useEffect(() => {
+    if (new URLSearchParams(window.location.search).get('assignedTo') === 'me') {
+      setFilters((current) => ({ ...current, assignedToMe: true }));
+    }
+  }, []);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [checked, setChecked] = useState<Set<string>>(() => new Set());
   const [mode, setMode] = useState<DecisionMode>('view');
@@ -173,8 +197,9 @@ export function ApprovalQueue() {
   const lastIndex = useRef(0);
 
   const items = useMemo(
-    () => (queue.data ?? []).filter((item) => matches(item, filters) && item.id !== scheduled?.suggestion.id),
-    [queue.data, filters, scheduled],
+    () =>
+      (queue.data ?? []).filter((item) => matches(item, filters, session.user) && item.id !== scheduled?.suggestion.id),
+    [queue.data, filters, scheduled, session.user],
   );
   // The selection survives decisions: when the selected item leaves, the one that took its place is selected.
   const foundIndex = items.findIndex((item) => item.id === selectedId);
@@ -317,6 +342,18 @@ export function ApprovalQueue() {
         <label className="inline">
           <input type="checkbox" checked={filters.escalated} onChange={(e) => set({ escalated: e.target.checked })} />{' '}
           Escalated only
+        </label>
+        <label className="inline">
+          <input
+            type="checkbox"
+            data-testid="assigned-to-me"
+            checked={filters.assignedToMe}
+            onChange={(e) => {
+              set({ assignedToMe: e.target.checked });
+              rememberAssignedToMe(e.target.checked);
+            }}
+          />{' '}
+          Assigned to me
         </label>
       </div>
       {scheduled && (

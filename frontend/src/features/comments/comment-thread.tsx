@@ -9,6 +9,7 @@ import { Empty, ErrorState, Loading } from '@/lib/states';
 import { useApi } from '@/lib/use-api';
 import { swrKeys } from '@/lib/swr-keys';
 import { useSession } from '@/features/shell/use-session';
+import { MentionTextarea } from './mention-textarea';
 
 async function fetchComments(taskId: string): Promise<Comment[]> {
   const comments: Comment[] = [];
@@ -51,11 +52,11 @@ function CommentForm({
   };
   return (
     <form className="comment-form" onSubmit={(event) => void submit(event)}>
-      <textarea
-        aria-label={label}
-        placeholder="Write a comment (markdown)"
+      <MentionTextarea
+        label={label}
+        placeholder="Write a comment (markdown; @name mentions someone)"
         value={body}
-        onChange={(event) => setBody(event.target.value)}
+        onChange={setBody}
         rows={3}
       />
       <div className="row">

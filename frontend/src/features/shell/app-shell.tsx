@@ -7,6 +7,7 @@ import { useSWRConfig } from 'swr';
 import type { Role } from '@tandem/shared';
 import { getClient } from '@/lib/client';
 import { ConnectionIndicator } from '@/lib/live';
+import { NotificationBell } from '@/features/notifications/notification-bell';
 import { ThemeToggle } from '@/lib/theme';
 import { useSession } from './use-session';
 
@@ -61,6 +62,7 @@ export function AppShell({ children, wide = false }: { children: ReactNode; wide
         </nav>
         <div className="topbar-end">
           <ConnectionIndicator />
+          <NotificationBell />
           <ThemeToggle />
           <Link href="/account" className="who" title={`${session.user.email}: account and security`}>
             {session.user.name} <span className="role">{session.user.role}</span>
