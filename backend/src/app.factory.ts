@@ -52,7 +52,9 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   const realtime = app.get<RealtimeOptions>(REALTIME_OPTIONS);
-  app.useWebSocketAdapter(new TandemIoAdapter(app, app.get(RealtimeRedis), realtime.redisPrefix));
+  app.useWebSocketAdapter(
+    new TandemIoAdapter(app, app.get(RealtimeRedis), realtime.redisPrefix, config.redisPubSub.sharded),
+  );
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

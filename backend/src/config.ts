@@ -36,6 +36,10 @@ class Environment {
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
+  @IsOptional() @IsIn(FLAG) REDIS_SHARDED?: string;
+  @IsOptional()
+  @Matches(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, { message: 'REDIS_PUBSUB_CLUSTER_NODES must be host:port[,host:port...]' })
+  REDIS_PUBSUB_CLUSTER_NODES?: string;
   @IsOptional() @IsString() @IsNotEmpty() TANDEM_DATA_DIR?: string;
   @IsOptional() @IsEmail({ require_tld: false }) ADMIN_EMAIL?: string;
   @IsOptional() @IsString() ADMIN_PASSWORD?: string;
@@ -116,6 +120,11 @@ export interface TandemConfig {
   port: number;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /**
+   * Socket.IO fan-out over Redis sharded pub/sub (`SPUBLISH`/`SSUBSCRIBE`, Redis 7): on `REDIS_URL` with
+   * `REDIS_SHARDED=1`, or over a Redis Cluster (`REDIS_PUBSUB_CLUSTER_NODES`) so channels spread over its masters.
+   */
+  redisPubSub: { sharded: boolean; clusterNodes: string[] };
   dataDir: string;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
@@ -237,6 +246,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     port: vars.PORT ?? 3000,
     databaseUrl: vars.DATABASE_URL,
     redisUrl: vars.REDIS_URL,
+    redisPubSub: {
+      sharded: vars.REDIS_SHARDED === '1' || !!vars.REDIS_PUBSUB_CLUSTER_NODES,
+      clusterNodes: vars.REDIS_PUBSUB_CLUSTER_NODES?.split(',') ?? [],
+    },
     dataDir,
     adminEmail: vars.ADMIN_EMAIL,
     adminPassword: vars.ADMIN_PASSWORD,

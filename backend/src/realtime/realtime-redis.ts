@@ -1,16 +1,19 @@
 import { Logger } from '@nestjs/common';
-import { createClient, type RedisClientType } from 'redis';
+import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
 import { redisAdapterErrors } from '../common/metrics';
 
 export type Redis = RedisClientType;
+/** The adapter's publisher and subscriber: one Redis, or a Redis Cluster for sharded pub/sub. */
+export type PubSubRedis = RedisClientType | RedisClusterType;
 
 /**
  * The adapter calls these without handling their promises: while Redis is down they reject, and an unhandled
  * rejection would end the process. The promise is still returned, so a caller that awaits it sees the error.
  */
-function swallowRejections(client: Redis, methods: string[]) {
+function swallowRejections(client: PubSubRedis, methods: string[]) {
   const target = client as unknown as Record<string, (...args: unknown[]) => unknown>;
   for (const method of methods) {
+    if (typeof target[method] !== 'function') continue;
     const original = target[method].bind(client);
     target[method] = (...args: unknown[]) => {
       const result = original(...args);
@@ -30,20 +33,28 @@ export class RealtimeRedis {
   private lastErrorLog = 0;
 
   private constructor(
-    readonly pub: Redis,
-    readonly sub: Redis,
+    readonly pub: PubSubRedis,
+    readonly sub: PubSubRedis,
     readonly cmd: Redis,
   ) {}
 
-  static async connect(url: string): Promise<RealtimeRedis> {
+  /** `clusterNodes` (host:port of some masters): the adapter's pub/sub goes to that Redis Cluster instead. */
+  static async connect(url: string, clusterNodes: string[] = []): Promise<RealtimeRedis> {
     const options = {
       url,
       socket: { reconnectStrategy: (retries: number) => Math.min(100 * (retries + 1), 1000), connectTimeout: 3000 },
     };
     // The adapter publishes without handling rejections, so its clients keep the offline queue (commands wait
     // for the reconnect) instead of failing fast into an unhandled rejection.
-    const pub = createClient(options) as Redis;
-    const sub = pub.duplicate();
+    const single = (): PubSubRedis => createClient(options);
+    const cluster = (): PubSubRedis =>
+      createCluster({
+        rootNodes: clusterNodes.map((node) => ({ url: `redis://${node}` })),
+        defaults: { socket: options.socket },
+      }) as unknown as RedisClusterType;
+    // Two connections: a subscriber cannot publish.
+    const pub = clusterNodes.length ? cluster() : single();
+    const sub = clusterNodes.length ? cluster() : single();
     // Presence answers fast or not at all: REST must keep working while Redis is down.
     const cmd = createClient({ ...options, disableOfflineQueue: true }) as Redis;
     swallowRejections(pub, ['publish', 'sPublish']);

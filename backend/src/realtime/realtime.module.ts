@@ -40,7 +40,8 @@ export class RealtimeModule {
         { provide: REALTIME_OPTIONS, useValue: realtimeOptions },
         {
           provide: RealtimeRedis,
-          useFactory: () => (options.redisUrl ? RealtimeRedis.connect(options.redisUrl) : null),
+          useFactory: () =>
+            options.redisUrl ? RealtimeRedis.connect(options.redisUrl, config.redisPubSub.clusterNodes) : null,
         },
         {
           provide: PresenceService,

@@ -113,6 +113,8 @@ export class NotificationWriter implements OnModuleInit, OnModuleDestroy {
   /** Who hears of an entry, and what: one rule per action that notifies anyone (the rest notify nobody). */
   private async draftFor(em: EntityManager, entry: AuditEntry): Promise<Draft | null> {
     const { action } = entry;
+    // Entries written without the entity (refusals, imports, hand-made test entries) name nobody to tell.
+    if (!entry.data) return null;
     if (action === 'comment.added') return this.mention(em, entry, entry.data as Comment, '');
     if (action === 'comment.edited') {
       // Only the handles the edit added: people already mentioned were told when they were.
