@@ -9,9 +9,10 @@ import { toSuggestion } from './suggestion.mapper';
 
 /**
  * A waiting long-poll is woken by the commit that decides it, on this node or another (through the realtime
- * stream); it re-reads the row on its own only this seldom, for a decision whose event did not arrive (Redis down).
+ * stream); it re-reads the row on its own only this seldom, for a decision whose event did not arrive (Redis down,
+ * or nodes sharing a database without Redis): such a caller still hears within two seconds.
  */
-const POLL_MS = 5000;
+const POLL_MS = 2000;
 
 /** Changes to these may end a waiting caller's right to the answer. */
 const ACCESS_ENTITIES = new Set<EntityType>(['agent', 'user', 'session', 'workflow']);
