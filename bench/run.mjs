@@ -773,6 +773,8 @@ ${s.rate} moves/s for the fan-out, ${s.durationS} s per run${quick ? ' (`--quick
 
 ${tables}
 
+${readFileSync(join(ROOT, 'bench/where-the-time-goes.md'), 'utf8').trim()}
+
 The load generator, both nodes, nginx, PostgreSQL and Redis share the machine's cores, so the absolute figures
 are lower bounds for a real deployment; the ratios to the references and the baseline are the meaningful part.
 `;

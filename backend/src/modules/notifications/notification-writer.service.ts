@@ -101,7 +101,12 @@ export class NotificationWriter implements OnModuleInit, OnModuleDestroy {
       const actorId = entry.actor.type === 'human' ? entry.actor.id : null;
       drafted.push({ entry, draft, userIds: [...new Set(draft.userIds.filter((id) => id !== actorId))] });
     }
-    const active = new Set(await this.activeUsers(em, drafted.flatMap(({ userIds }) => userIds)));
+    const active = new Set(
+      await this.activeUsers(
+        em,
+        drafted.flatMap(({ userIds }) => userIds),
+      ),
+    );
     const rows: NotificationEntity[] = [];
     for (const { entry, draft, userIds } of drafted) {
       const email = this.mailer.enabled ? EMAIL_MODE[draft.type] : null;
