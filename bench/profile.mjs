@@ -132,7 +132,21 @@ function summarise(files) {
       selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
     const parent = new Map();
     for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node);
+    // Start-up (module loading, Nest's bootstrap) is not the writes' time: samples under it are left out.
+    const startUp = new Map();
+    const inStartUp = (node) => {
+      if (!node) return false;
+      if (!startUp.has(node.id)) {
+        const { url, functionName } = node.callFrame;
+        startUp.set(
+          node.id,
+          url.startsWith('node:internal/modules') || functionName === 'bootstrap' || inStartUp(parent.get(node.id)),
+        );
+      }
+      return startUp.get(node.id);
+    };
     for (const node of profile.nodes) {
+      if (inStartUp(node)) continue;
       const us = selfUs.get(node.id) ?? 0;
       if (us && !node.callFrame.url && node.callFrame.functionName !== '(garbage collector)') {
         // Native work (socket writes, ...) charged to the JS frames that asked for it.

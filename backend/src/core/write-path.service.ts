@@ -109,16 +109,19 @@ export class WritePath {
         const prepared: PreparedEntry[] = [];
         // The statement that ends the previous write's savepoint travels with the next one (one round trip).
         let release = '';
+        // A write alone needs no savepoint: its failure rolls the whole transaction back.
+        const single = batch.length === 1;
         for (const [index, write] of batch.entries()) {
           const timeout = index === 1 ? `set local lock_timeout = ${LATER_LOCK_TIMEOUT_MS}; ` : '';
-          await em.execute(`${release}${timeout}savepoint write`);
-          release = 'release savepoint write; ';
+          if (!single) await em.execute(`${release}${timeout}savepoint write`);
+          release = single ? '' : 'release savepoint write; ';
           try {
             const own = em.fork({ clear: true, keepTransactionContext: true });
             const { value, drafts } = await this.attempt(own, write.caller, write.meta, write.work);
             prepared.push(...this.audit.prepare(write.caller, write.meta, drafts));
             outcomes.push({ ok: true, value });
           } catch (error) {
+            if (single) throw error;
             await em.execute('rollback to savepoint write');
             const code = (error as { code?: unknown } | null)?.code;
             outcomes.push(index > 0 && RETRYABLE.has(String(code)) ? { deferred: true } : { ok: false, error });
