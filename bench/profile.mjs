@@ -207,7 +207,7 @@ async function cpuProfile() {
   });
   const loadgen = fork(join(ROOT, 'bench/loadgen.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
-    const world = await setup(cluster.url, settings.boards, 24, Math.ceil(settings.durationS * 400));
+    const world = await setup(cluster.url, settings.boards, 24, Math.min(3000, settings.durationS * 200));
     // Only the load is wanted in the profile: the nodes restart with the profiler after the set-up.
     for (const node of cluster.nodes) {
       await node.stop();
