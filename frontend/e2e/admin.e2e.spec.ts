@@ -1,20 +1,18 @@
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { TandemClient, type Agent, type Workflow } from '@tandem/shared';
-import { bearer, startTestApp, ADMIN, type TestApp } from '../../backend/test/support/test-app';
+import { bearer, ADMIN, type TestApp } from '../../backend/test/support/test-app';
+import { useBrowserApp } from './app';
 import {
   auditThemes,
   cardIn,
   DESKTOP,
-  launchBrowser,
+  LIVE_TIMEOUT,
   logIn,
   openPage,
   PHONE,
   screenshotThemes,
   type WatchedPage,
 } from './browser';
-
-const LIVE_TIMEOUT = 5_000;
 
 /** Issue 13, point 1: a team administers Tandem from the browser alone (people, workflow settings, agents). */
 describe('administration without curl', () => {
@@ -34,18 +32,11 @@ describe('administration without curl', () => {
     await page.click('button[type=submit]');
   };
 
-  beforeAll(async () => {
-    process.env.TANDEM_FRONTEND_DIR = resolve('out');
-    t = await startTestApp();
-    browser = await launchBrowser();
-    admin = await openPage(browser, { viewport: DESKTOP });
-    await admin.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.url });
-    await logIn(admin.page, t.url, ADMIN.email, ADMIN.password);
-  });
+  const app = useBrowserApp();
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+  beforeAll(async () => {
+    ({ t, browser, admin } = app);
+    await admin.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.url });
   });
 
   it('People: adds a person with a one-time password shown once, who signs in; role, reset and disable apply', async () => {
