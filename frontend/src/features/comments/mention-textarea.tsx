@@ -69,7 +69,6 @@ export function MentionTextarea({
         ref={area}
         aria-label={label}
         aria-autocomplete="list"
-        aria-expanded={options.length > 0}
         aria-controls={options.length ? 'mention-options' : undefined}
         placeholder={placeholder}
         value={value}
