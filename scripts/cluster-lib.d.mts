@@ -10,6 +10,7 @@ export const PG_ADMIN_URL: string;
 export const MACHINE_REDIS_URL: string;
 
 export function freePort(): Promise<number>;
+export function freeStablePort(options?: { alsoFree?: number[] }): Promise<number>;
 export function databaseUrlFor(name: string): string;
 export function ensureDatabase(name: string): Promise<string>;
 export function dropDatabase(name: string): Promise<void>;

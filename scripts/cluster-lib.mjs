@@ -40,6 +40,29 @@ export function freePort() {
   });
 }
 
+function portIsBindable(port) {
+  return new Promise((resolveFree) => {
+    const server = createServer();
+    server.once('error', () => resolveFree(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
+  });
+}
+
+/**
+ * A free port for a server that a test stops and starts again on the same port. It lies below the kernel's
+ * ephemeral range (32768 and up), where `listen(0)` and every outgoing connection take their ports, so nothing
+ * else grabs it while the server is down. `alsoFree` offsets (a Redis Cluster's bus port is port + 10000) stay
+ * below that range too.
+ */
+export async function freeStablePort({ alsoFree = [] } = {}) {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * 12_000);
+    const ports = [port, ...alsoFree.map((offset) => port + offset)];
+    if ((await Promise.all(ports.map(portIsBindable))).every(Boolean)) return port;
+  }
+  throw new Error('no free port found between 10000 and 22000');
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export function databaseUrlFor(name) {
@@ -329,7 +352,7 @@ export async function startCluster({
  * same port simulate an outage.
  */
 export async function startRedisServer({ port } = {}) {
-  const redisPort = port ?? (await freePort());
+  const redisPort = port ?? (await freeStablePort());
   const url = `redis://127.0.0.1:${redisPort}`;
   let child = null;
   const server = {
@@ -345,15 +368,16 @@ export async function startRedisServer({ port } = {}) {
       const deadline = Date.now() + 10_000;
       while (Date.now() < deadline) {
         const ok = await new Promise((resolveOk) => {
+          // Anything but a PONG within a second (a refusal, a close, silence) means not up yet.
           const socket = createConnection({ host: '127.0.0.1', port: redisPort });
-          socket.once('connect', () => {
-            socket.write('PING\r\n');
-          });
+          socket.setTimeout(1000, () => socket.destroy());
+          socket.once('connect', () => socket.write('PING\r\n'));
           socket.once('data', (data) => {
             socket.destroy();
             resolveOk(String(data).startsWith('+PONG'));
           });
           socket.once('error', () => resolveOk(false));
+          socket.once('close', () => resolveOk(false));
         });
         if (ok) return server;
         if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);

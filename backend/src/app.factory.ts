@@ -2,11 +2,11 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { RequestMethod, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger } from 'nestjs-pino';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import { AppModule, type AppOptions } from './app.module';
 import { HttpErrorFilter } from './common/http-error.filter';
-import { createLogger, PinoNestLogger, requestLogger } from './common/logger';
 import { inputGuard } from './common/input-guard';
 import { httpMetrics } from './common/metrics';
 import { requestMeta } from './common/request-meta.middleware';
@@ -20,12 +20,14 @@ import { REALTIME_OPTIONS, type RealtimeOptions } from './realtime/realtime.opti
 import { TandemIoAdapter } from './realtime/tandem-io.adapter';
 
 /** Builds the configured app (not yet listening): used by `main.ts` and by the tests alike. */
-export async function createApp(options: AppOptions & { logger?: boolean }): Promise<INestApplication> {
-  const log = options.logger === false ? null : createLogger();
+export async function createApp(options: AppOptions): Promise<INestApplication> {
+  const logging = options.logger !== false;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
     bodyParser: false,
-    logger: log ? new PinoNestLogger(log) : false,
+    ...(logging ? { bufferLogs: true } : { logger: false }),
   });
+  // Nest's own messages and every service's `Logger` through pino, with the request id while a request runs.
+  if (logging) app.useLogger(app.get(Logger));
   const config = loadConfig();
   // X-Forwarded-For/Proto are believed only from the proxies named in TRUST_PROXY (none by default): anyone else
   // could otherwise pick their own address (and dodge the sign-in limit) or claim HTTPS.
@@ -38,8 +40,8 @@ export async function createApp(options: AppOptions & { logger?: boolean }): Pro
   app.useBodyParser('json', { limit: '1mb' });
   app.use(inputGuard);
   app.use(cookieParser());
+  // Before the logger's middleware (a module's, so it runs after these), whose request id it sets.
   app.use(requestMeta);
-  if (log) app.use(requestLogger(log, { atInfo: config.logRequests }));
   const frontendDir = findFrontendDir();
   if (frontendDir) app.use(staticFrontend(frontendDir));
   app.setGlobalPrefix('api', {

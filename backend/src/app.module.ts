@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import { APP_GUARD } from '@nestjs/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { AuthGuard } from './common/auth.guard';
+import { loggerModule } from './common/logger';
 import { RateLimitModule } from './common/rate-limit';
 import { loadConfig } from './config';
 import { MaintenanceModule } from './database/maintenance.module';
@@ -10,7 +12,6 @@ import { ormConfig } from './mikro-orm.config';
 import { AgentsModule } from './modules/agents/agents.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
-import { LoginLimiterModule } from './modules/auth/login-limiter.service';
 import { CommentsModule } from './modules/comments/comments.module';
 import { HealthModule } from './modules/health/health.module';
 import { InterruptsModule } from './modules/interrupts/interrupts.module';
@@ -29,6 +30,8 @@ export interface AppOptions {
   ownerDatabaseUrl?: string;
   /** Fan-out and presence across nodes; without it a single node with in-memory Socket.IO. */
   redisUrl?: string;
+  /** `false`: no logs at all (the tests); otherwise JSON lines on stdout, or on `destination`. */
+  logger?: false | { destination?: DestinationStream };
 }
 
 @Module({})
@@ -37,6 +40,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        ...(options.logger === false ? [] : [loggerModule(options.logger?.destination)]),
         MikroOrmModule.forRoot({
           ...ormConfig(options.databaseUrl, 10, { autoLoadEntities: true }),
           autoLoadEntities: true,
@@ -46,7 +50,6 @@ export class AppModule {
         CoreModule,
         AuditModule,
         AuthModule,
-        LoginLimiterModule.forRoot({ redisUrl: options.redisUrl }),
         UsersModule,
         AgentsModule,
         WorkflowsModule,

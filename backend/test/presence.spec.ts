@@ -3,7 +3,7 @@ import { workflowChannel } from '@tandem/shared';
 import { RealtimeRedis } from '../src/realtime/realtime-redis';
 import { PRESENCE_HEARTBEAT_MS, PRESENCE_TTL_MS } from '../src/realtime/presence.service';
 import { recordingClient, startCluster, waitFor, type Cluster, type RecordingClient } from './support/nodes';
-import { PrivateRedis } from './support/redis-server';
+import { startRedisServer, type RedisServer } from '../../scripts/cluster-lib.mjs';
 import { bearer, type TestApp } from './support/test-app';
 
 /**
@@ -12,13 +12,13 @@ import { bearer, type TestApp } from './support/test-app';
  * node's viewers and agents disappear within one TTL plus one heartbeat.
  */
 describe('presence across nodes', () => {
-  let redis: PrivateRedis;
+  let redis: RedisServer;
   let cluster: Cluster;
   const clients: RecordingClient[] = [];
   const track = (client: RecordingClient) => (clients.push(client), client);
 
   beforeAll(async () => {
-    redis = await PrivateRedis.start();
+    redis = await startRedisServer();
     cluster = await startCluster(redis.url);
   });
 

@@ -13,7 +13,7 @@ import {
   type Cluster,
   type RecordingClient,
 } from './support/nodes';
-import { PrivateRedis } from './support/redis-server';
+import { startRedisServer, type RedisServer } from '../../scripts/cluster-lib.mjs';
 
 /** Seqs of a channel in the audit log after `since` (what every subscriber must end up with, exactly). */
 async function seqsOf(t: TestApp, workflowId: string, since: number): Promise<number[]> {
@@ -190,11 +190,11 @@ describe('two nodes writing at once on one channel, node B 300 ms further from R
 });
 
 describe('a Redis outage', () => {
-  let redis: PrivateRedis;
+  let redis: RedisServer;
   let cluster: Cluster;
 
   beforeAll(async () => {
-    redis = await PrivateRedis.start();
+    redis = await startRedisServer();
     cluster = await startCluster(redis.url);
   });
   afterAll(async () => {
@@ -214,7 +214,7 @@ describe('a Redis outage', () => {
     for (let i = 0; i < 10; i += 1) await change(i);
     await redis.stop();
     for (let i = 10; i < 20; i += 1) await change(i); // REST keeps working on both nodes without Redis
-    await redis.resume();
+    await redis.start();
     // Cross-node fan-out must come back by itself: a change on A reaches the subscribers on B. A probe sent
     // before B's subscriber connection is back is lost to B (nothing follows it to expose the gap), so probe
     // every half second until one arrives.

@@ -1,73 +1,47 @@
-import type { LoggerService } from '@nestjs/common';
-import type { NextFunction, Response } from 'express';
-import pino, { type Logger } from 'pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import type { Options } from 'pino-http';
+import pino, { type DestinationStream } from 'pino';
 import type { TandemRequest } from './access.decorator';
 import { loadConfig } from '../config';
-
-/**
- * Structured JSON logs (one object per line on stdout): `LOG_LEVEL` (default `info`; `silent` turns them off).
- * Every line carries the node id, so the logs of a cluster can be merged.
- */
-export function createLogger(config = loadConfig()): Logger {
-  return pino({
-    level: config.logLevel,
-    base: { node: config.nodeId },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  });
-}
-
-/** Nest's own messages (bootstrap, errors from the exception filter) through pino. */
-export class PinoNestLogger implements LoggerService {
-  constructor(private readonly logger: Logger) {}
-
-  log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
-  }
-
-  error(message: unknown, trace?: string, context?: string) {
-    this.logger.error({ context, trace }, String(message));
-  }
-
-  warn(message: unknown, context?: string) {
-    this.logger.warn({ context }, String(message));
-  }
-
-  debug(message: unknown, context?: string) {
-    this.logger.debug({ context }, String(message));
-  }
-
-  verbose(message: unknown, context?: string) {
-    this.logger.trace({ context }, String(message));
-  }
-}
 
 /** Probes would drown the log: they are logged at debug level only. */
 const QUIET_PATHS = /^\/(health|metrics)(\/|$|\?)/;
 
 /**
- * One line per request once it is answered: request id (the `X-Request-Id` the client sees, also stored in the
- * audit entry), method, URL, status, duration and the caller. Runs after `requestMeta`.
+ * Structured JSON logs through `nestjs-pino` (one object per line on stdout, or `destination`): `LOG_LEVEL`
+ * (default `info`; `silent` turns them off). Every line carries the node id, so the logs of a cluster can be merged;
+ * every line written while a request is handled (Nest's `Logger` in any service included) carries its `reqId`: the
+ * `X-Request-Id` the client sees and the audit entry stores (set by `requestMeta`, which runs first). One line per
+ * request once it is answered: method, URL, status, duration and the caller.
  */
-export function requestLogger(logger: Logger, options: { atInfo?: boolean } = {}) {
-  return (req: TandemRequest, res: Response, next: NextFunction): void => {
-    const started = process.hrtime.bigint();
-    res.once('finish', () => {
-      const status = res.statusCode;
-      // Unless asked for (LOG_REQUESTS=1), request lines are debug: they must not scroll the start-up box away.
-      const level = status >= 500 ? 'error' : !options.atInfo || QUIET_PATHS.test(req.originalUrl) ? 'debug' : 'info';
-      logger[level](
-        {
-          reqId: req.meta?.requestId,
-          method: req.method,
-          url: req.originalUrl,
-          status,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
-          caller: req.caller ? `${req.caller.type}:${req.caller.id}` : undefined,
-          ip: req.meta?.ip,
-        },
-        'request',
-      );
-    });
-    next();
+export function loggerModule(destination?: DestinationStream) {
+  const config = loadConfig();
+  const pinoHttp: Options = {
+    level: config.logLevel,
+    base: { node: config.nodeId },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    genReqId: (req) => (req as unknown as TandemRequest).meta.requestId ?? '',
+    // Service lines carry only the request id; the request's own line carries the rest.
+    quietReqLogger: true,
+    customAttributeKeys: { responseTime: 'ms' },
+    serializers: {
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+      res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+    },
+    customProps: (req: IncomingMessage) => {
+      const { caller, meta } = req as unknown as TandemRequest;
+      return { caller: caller ? `${caller.type}:${caller.id}` : undefined, ip: meta?.ip };
+    },
+    // Unless asked for (LOG_REQUESTS=1), request lines are debug: they must not scroll the start-up box away.
+    customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) =>
+      error || res.statusCode >= 500
+        ? 'error'
+        : !config.logRequests || QUIET_PATHS.test((req as unknown as TandemRequest).originalUrl)
+          ? 'debug'
+          : 'info',
+    customSuccessMessage: () => 'request',
+    customErrorMessage: () => 'request',
   };
+  return LoggerModule.forRoot({ pinoHttp: destination ? [pinoHttp, destination] : pinoHttp });
 }

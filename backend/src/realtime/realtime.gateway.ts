@@ -7,6 +7,7 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
+import { parseCookie } from 'cookie';
 import {
   parseChannel,
   type Channel,
@@ -72,14 +73,6 @@ export type TandemSocket = Socket<ClientToServerEvents, ServerToClientEvents, Re
 
 /** The server-side event that carries committed entries from the node that committed them to the others. */
 const FAN_OUT_EVENT = 'tandem:entries';
-
-function cookieValue(header: string | undefined, name: string): string | null {
-  for (const part of header?.split(';') ?? []) {
-    const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
-  }
-  return null;
-}
 
 /**
  * Each signed-in person's own room: every socket of that user, on any node, joins it on connect; it is not a
@@ -164,7 +157,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const { auth, headers } = socket.handshake;
     const explicit =
       (typeof auth?.token === 'string' && auth.token) || headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
-    const token = explicit || cookieValue(headers.cookie, SESSION_COOKIE);
+    const token = explicit || (headers.cookie ? parseCookie(headers.cookie)[SESSION_COOKIE] : undefined);
     // Cross-site WebSocket hijacking: a cookie rides along from any page, so only trusted origins may use it.
     if (!explicit && token && !originAllowed(headers, this.corsOrigins)) return 'origin_not_allowed';
     const caller = token ? await this.auth.resolve(token) : null;

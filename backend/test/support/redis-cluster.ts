@@ -2,19 +2,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
+import { freeStablePort } from '../../../scripts/cluster-lib.mjs';
 import { waitFor } from './nodes';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+// Each master also listens on its cluster bus port, port + 10000.
+const freeMasterPort = () => freeStablePort({ alsoFree: [10_000] });
 
 const cli = (port: number, ...args: string[]) =>
   spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout.trim();
@@ -32,7 +24,7 @@ export class PrivateRedisCluster {
 
   static async start(): Promise<PrivateRedisCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'tandem-redis-cluster-'));
-    const ports = [await freePort(), await freePort(), await freePort()];
+    const ports = [await freeMasterPort(), await freeMasterPort(), await freeMasterPort()];
     const processes = ports.map((port) =>
       spawn(
         'redis-server',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import type { AuditEntry, Role } from '@tandem/shared';
 import { createApp } from '../../src/app.factory';
@@ -45,7 +46,7 @@ export async function createTestDatabase(): Promise<string> {
 }
 
 export async function startTestApp(
-  options: { database?: string; redisUrl?: string; port?: number } = {},
+  options: { database?: string; redisUrl?: string; port?: number; logDestination?: DestinationStream } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const url = databaseUrl(database);
@@ -55,7 +56,7 @@ export async function startTestApp(
     databaseUrl: runtimeUrl,
     ownerDatabaseUrl: url,
     redisUrl: options.redisUrl,
-    logger: false,
+    logger: options.logDestination ? { destination: options.logDestination } : false,
   });
   await seedAdmin(app, { adminEmail: ADMIN.email, adminPassword: ADMIN.password });
   await app.listen(options.port ?? 0, '127.0.0.1');

@@ -7,6 +7,7 @@ import { AccountController } from './account.controller';
 import { AccountService } from './account.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { LoginLimiter } from './login-limiter.service';
 import { MfaService } from './mfa.service';
 import { PrincipalService } from './principal.service';
 import { MfaChallengeEntity } from './entities/mfa-challenge.entity';
@@ -20,6 +21,7 @@ import { SessionEntity } from './entities/session.entity';
     PrincipalService,
     MfaService,
     AccountService,
+    LoginLimiter,
     { provide: CALLER_RESOLVER, useExisting: AuthService },
   ],
   exports: [AuthService, CALLER_RESOLVER],

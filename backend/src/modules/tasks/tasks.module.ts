@@ -4,8 +4,7 @@ import { AgentsModule } from '../agents/agents.module';
 import { UsersModule } from '../users/users.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { AuditModule } from '../audit/audit.module';
-import { CommentCountsPort } from './comment-counts.port';
-import { PendingSuggestionsPort } from './pending-suggestions.port';
+import { TaskCountsPort } from './task-counts.port';
 import { TaskClaimsService } from './task-claims.service';
 import { TaskStatsService } from './task-stats.service';
 import { TasksController } from './tasks.controller';
@@ -15,7 +14,7 @@ import { TaskEntity } from './entities/task.entity';
 @Module({
   imports: [MikroOrmModule.forFeature([TaskEntity]), WorkflowsModule, AgentsModule, UsersModule, AuditModule],
   controllers: [TasksController],
-  providers: [TasksService, TaskClaimsService, TaskStatsService, PendingSuggestionsPort, CommentCountsPort],
-  exports: [TasksService, PendingSuggestionsPort, CommentCountsPort],
+  providers: [TasksService, TaskClaimsService, TaskStatsService, TaskCountsPort],
+  exports: [TasksService, TaskCountsPort],
 })
 export class TasksModule {}

@@ -17,12 +17,11 @@ import { WritePath, type WriteTx } from '../../core/write-path.service';
 import { UsersService } from '../users/users.service';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { WorkflowAccess } from '../workflows/workflow-access.service';
-import { CommentCountsPort } from './comment-counts.port';
-import { PendingSuggestionsPort } from './pending-suggestions.port';
 import type { TaskHistoryQueryDto } from './dto/task.dto';
 import { TaskEntity } from './entities/task.entity';
 import { activeClaim, enterStatus, taskChanges, toTask } from './task.mapper';
 import { checkWipLimit, findSlot, fitsSlot, lockBoard, rankIn, type TaskPlacement } from './task-placement';
+import { TaskCountsPort, type TaskScope } from './task-counts.port';
 
 export type { TaskPlacement } from './task-placement';
 
@@ -68,8 +67,7 @@ export class TasksService {
     private readonly writes: WritePath,
     private readonly access: WorkflowAccess,
     private readonly auditQuery: AuditQueryService,
-    private readonly pendingSuggestions: PendingSuggestionsPort,
-    private readonly commentCounts: CommentCountsPort,
+    private readonly taskCounts: TaskCountsPort,
     private readonly agents: AgentsService,
     private readonly users: UsersService,
     private readonly workflows: WorkflowsService,
@@ -82,12 +80,12 @@ export class TasksService {
   }
 
   /** Pending suggestions and comments per task, from the modules that own them (none without them). */
-  private async counts(em: EntityManager, where: { taskIds: string[] } | { workflowId: string }): Promise<Counts> {
+  private async counts(em: EntityManager, scope: TaskScope): Promise<Counts> {
     const [pending, comments] = await Promise.all([
-      this.pendingSuggestions.current?.pendingByTask(em, where),
-      this.commentCounts.current?.commentsByTask(em, where),
+      this.taskCounts.count(em, 'pendingSuggestions', scope),
+      this.taskCounts.count(em, 'comments', scope),
     ]);
-    return { pending: pending ?? new Map<string, number>(), comments: comments ?? new Map<string, number>() };
+    return { pending, comments };
   }
 
   private withCounts(tasks: TaskEntity[], counts: Counts): Task[] {
