@@ -22,6 +22,7 @@ import {
   startNginx,
   waitForHttp,
 } from '../scripts/cluster-lib.mjs';
+import { ADMIN, api, benchEnv, inBatches } from './api.mjs';
 import { withLoad } from './load.mjs';
 import { measureReferences } from './references.mjs';
 
@@ -52,7 +53,6 @@ const settings = {
 };
 /** The issue's goals: what the summary table checks the measured figures against. */
 const GOALS = { boardsPerSecond: 1500, oneBoardPerSecond: 400, p99Ms: 100, fanoutP99Ratio: 1.3, saturationRatio: 0.9 };
-const ADMIN = { email: 'bench-admin@tandem.local', password: 'bench-password-1' };
 const redisUrl = process.env.REDIS_URL || MACHINE_REDIS_URL;
 const database = `tandem_bench_${Date.now().toString(36)}`;
 const logDir = join(ROOT, 'bench/results/logs', database);
@@ -76,23 +76,6 @@ const run = (scenario, config) =>
   });
 
 // ---------------------------------------------------------------- helpers
-async function api(base, token, method, path, body, headers = {}) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
-
-async function inBatches(items, size, fn) {
-  const results = [];
-  for (let i = 0; i < items.length; i += size) results.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
-  return results;
-}
-
 function rssMb(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(status.match(/VmRSS:\s+(\d+)/)[1]) / 1024;
@@ -270,14 +253,7 @@ async function main() {
     databaseUrl,
     redisUrl,
     logDir,
-    env: {
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_HUMAN_PER_MINUTE: '0',
-      RATE_LIMIT_AGENT_PER_MINUTE: '0',
-      TANDEM_REDIS_PREFIX: database,
-    },
+    env: benchEnv(database),
   });
   const nodeUrls = cluster.nodes.map((node) => node.url);
   const nodePids = cluster.nodes.map((node) => node.pid);
@@ -796,6 +772,8 @@ ${s.rate} moves/s for the fan-out, ${s.durationS} s per run${quick ? ' (`--quick
 | run | ${results.startedAt} → ${results.finishedAt} |
 
 ${tables}
+
+${readFileSync(join(ROOT, 'bench/where-the-time-goes.md'), 'utf8').trim()}
 
 The load generator, both nodes, nginx, PostgreSQL and Redis share the machine's cores, so the absolute figures
 are lower bounds for a real deployment; the ratios to the references and the baseline are the meaningful part.

@@ -27,6 +27,40 @@ export function hashEntry(entry: HashedEntry): string {
   return createHash('sha256').update(entry.prevHash).update(canonicalJson(entry)).digest('hex');
 }
 
+/** The fields only known once the chain's lock is held: where the entry goes in the chain, and when. */
+export type LinkFields = Pick<HashedEntry, 'seq' | 'prevHash' | 'at'>;
+
+/**
+ * `hashEntry` split in two, for appending: the canonical JSON of everything but `seq`, `prevHash` and `at` is built
+ * once, before the chain's lock is taken; the returned function only splices those three in and hashes. It gives
+ * exactly `hashEntry({...entry, ...link})`.
+ */
+export function prepareLink(entry: Omit<HashedEntry, keyof LinkFields>): (link: LinkFields) => string {
+  const record = entry as Record<string, unknown>;
+  const slots: ReadonlyArray<keyof LinkFields> = ['seq', 'prevHash', 'at'];
+  const keys = [
+    ...Object.keys(record).filter((key) => record[key] !== undefined && !slots.includes(key as never)),
+    ...slots,
+  ].sort();
+  const texts: string[] = [];
+  const fields: Array<keyof LinkFields> = [];
+  let text = '{';
+  keys.forEach((key, index) => {
+    text += `${index ? ',' : ''}${JSON.stringify(key)}:`;
+    if (slots.includes(key as keyof LinkFields)) {
+      texts.push(text);
+      fields.push(key as keyof LinkFields);
+      text = '';
+    } else text += canonicalJson(record[key]);
+  });
+  texts.push(`${text}}`);
+  return (link) => {
+    const hash = createHash('sha256').update(link.prevHash);
+    fields.forEach((field, index) => hash.update(texts[index]).update(JSON.stringify(link[field])));
+    return hash.update(texts[fields.length]).digest('hex');
+  };
+}
+
 /** True when a filter selects a contiguous stretch of the chain (only seq bounds), so every link can be checked. */
 export function isChainFilter(filter: AuditExportFilter): boolean {
   return Object.entries(filter).every(([key, value]) => value === undefined || key === 'fromSeq' || key === 'toSeq');

@@ -47,3 +47,24 @@ export function auditRowValues(entry: AuditEntry): Array<string | number | null>
     entry.hash,
   ];
 }
+
+/** Placeholders for the columns only known under the chain's lock (see `linkRow`). */
+export const UNLINKED = { seq: 0, at: '', prevHash: '', hash: '' };
+
+const SEQ = AUDIT_COLUMNS.indexOf('seq');
+const AT = AUDIT_COLUMNS.indexOf('at');
+const PREV_HASH = AUDIT_COLUMNS.indexOf('prev_hash');
+const HASH = AUDIT_COLUMNS.indexOf('hash');
+
+/** A row of `auditRowValues` made before the lock, completed with the entry's place in the chain. */
+export function linkRow(
+  row: Array<string | number | null>,
+  link: Pick<AuditEntry, 'seq' | 'at' | 'prevHash' | 'hash'>,
+): Array<string | number | null> {
+  const linked = row.slice();
+  linked[SEQ] = link.seq;
+  linked[AT] = link.at;
+  linked[PREV_HASH] = link.prevHash;
+  linked[HASH] = link.hash;
+  return linked;
+}

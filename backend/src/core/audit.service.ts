@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AuditAction, AuditEntry, AuditOutcome, Changes, EntityType } from '@tandem/shared';
-import { AUDIT_COLUMNS, auditRowValues } from './audit-columns';
+import { AUDIT_COLUMNS, auditRowValues, linkRow, UNLINKED } from './audit-columns';
 import { EventBus } from './event-bus';
 import { actorOf, type Caller, type RequestMeta } from '../common/caller';
 import { Semaphore } from './semaphore';
 import { AuditedRefusal } from './refusal';
-import { hashEntry } from './audit-hash';
+import { prepareLink, type LinkFields } from './audit-hash';
 
 /** What a service says about its change; the audit service adds seq, time, actor, request and hashes. */
 export interface AuditDraft {
@@ -31,6 +31,14 @@ export interface AuditDraft {
  * knows none of them.
  */
 export type AppendHook = (em: EntityManager, entries: AuditEntry[]) => Promise<void>;
+
+/** An entry ready to be appended: all but its place in the chain (seq, prev_hash, at) and its hash. */
+export interface PreparedEntry {
+  fields: Omit<AuditEntry, keyof LinkFields | 'hash'>;
+  link: (link: LinkFields) => string;
+  /** Its insert values, with the chain's columns still empty. */
+  row: Array<string | number | null>;
+}
 
 /** Serializes appends across all nodes so that seq order is commit order and the chain never forks. */
 const AUDIT_APPEND_LOCK = 748_102_331;
@@ -108,20 +116,17 @@ export class AuditService {
    * takes is held until commit, so the time the chain is serialized stays short.
    */
   async append(em: EntityManager, caller: Caller, meta: RequestMeta, drafts: AuditDraft[]): Promise<AuditEntry[]> {
-    if (drafts.length === 0) return [];
-    await em.execute('select pg_advisory_xact_lock(?)', [AUDIT_APPEND_LOCK]);
-    // The highest seq ever issued, not the newest row: entries deleted from the top leave a gap, never a reused seq.
-    const [head] = await em.execute<{ seq: string; hash: string }[]>('select seq, hash from audit_head');
-    let seq = Number(head.seq);
-    let prevHash = head.hash;
-    const at = new Date().toISOString();
-    const entries: AuditEntry[] = [];
-    for (const draft of drafts) {
+    return this.appendPrepared(em, this.prepare(caller, meta, drafts));
+  }
+
+  /**
+   * Everything about the entries that does not depend on their place in the chain, done before the lock: the JSON
+   * round trips, the canonical JSON the hash covers and the JSON text of the insert.
+   */
+  prepare(caller: Caller, meta: RequestMeta, drafts: AuditDraft[]): PreparedEntry[] {
+    return drafts.map((draft) => {
       const actor = draft.actor ?? caller;
-      seq += 1;
-      const unhashed = {
-        seq,
-        at,
+      const fields = {
         actor: actorOf(actor),
         onBehalfOf: draft.onBehalfOf ?? (actor.type === 'system' ? (actor.onBehalfOf ?? null) : null),
         action: draft.action,
@@ -135,16 +140,36 @@ export class AuditService {
         requestId: meta.requestId,
         ip: meta.ip,
         userAgent: meta.userAgent,
-        prevHash,
       };
-      const hash = hashEntry(unhashed);
-      entries.push({ ...unhashed, hash });
+      return { fields, link: prepareLink(fields), row: auditRowValues({ ...fields, ...UNLINKED }) };
+    });
+  }
+
+  /**
+   * The locked part of an append: take the chain's lock, read its head, number and hash the prepared entries,
+   * insert them and run the append hooks. Held until the caller's transaction ends. `before`: statements of the
+   * caller's that may travel with the lock's (one round trip).
+   */
+  async appendPrepared(em: EntityManager, prepared: PreparedEntry[], before = ''): Promise<AuditEntry[]> {
+    if (prepared.length === 0) return [];
+    await em.execute(`${before}select pg_advisory_xact_lock(?)`, [AUDIT_APPEND_LOCK]);
+    // The highest seq ever issued, not the newest row: entries deleted from the top leave a gap, never a reused seq.
+    const [head] = await em.execute<{ seq: string; hash: string }[]>('select seq, hash from audit_head');
+    let seq = Number(head.seq);
+    let prevHash = head.hash;
+    const at = new Date().toISOString();
+    const entries: AuditEntry[] = [];
+    const params: Array<string | number | null> = [];
+    for (const { fields, link, row } of prepared) {
+      seq += 1;
+      const hash = link({ seq, prevHash, at });
+      entries.push({ seq, at, ...fields, prevHash, hash });
+      params.push(...linkRow(row, { seq, at, prevHash, hash }));
       prevHash = hash;
     }
-    const row = `(${AUDIT_COLUMNS.map(() => '?').join(', ')})`;
-    const params = entries.flatMap(auditRowValues);
+    const values = `(${AUDIT_COLUMNS.map(() => '?').join(', ')})`;
     await em.execute(
-      `insert into audit_log (${AUDIT_COLUMNS.join(', ')}) values ${entries.map(() => row).join(', ')}`,
+      `insert into audit_log (${AUDIT_COLUMNS.join(', ')}) values ${entries.map(() => values).join(', ')}`,
       params,
     );
     for (const hook of this.appendHooks) await hook(em, entries);

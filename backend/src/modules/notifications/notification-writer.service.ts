@@ -82,35 +82,55 @@ export class NotificationWriter implements OnModuleInit, OnModuleDestroy {
     if (notices.some(({ notification }) => notification.type === 'mention')) this.mailer.kick();
   }
 
+  /**
+   * Runs under the audit chain's lock (an append hook), once for a whole batch of entries: a fixed number of
+   * queries however many entries notify anyone (the decided suggestions' tasks, the recipients, one insert).
+   */
   private async write(em: EntityManager, entries: AuditEntry[]): Promise<void> {
-    for (const entry of entries) {
-      if (entry.outcome !== 'success') continue;
+    const succeeded = entries.filter((entry) => entry.outcome === 'success' && entry.data);
+    const taskIds = succeeded
+      .filter((entry) => DECISION_ACTIONS.has(entry.action))
+      .map((entry) => (entry.data as Suggestion).taskId)
+      .filter((id): id is string => !!id);
+    // One query for every decided suggestion's task: `draftFor` then finds them in the identity map.
+    if (taskIds.length) await this.tasks.findMany(em, taskIds);
+    const drafted: Array<{ entry: AuditEntry; userIds: string[]; draft: Draft }> = [];
+    for (const entry of succeeded) {
       const draft = await this.draftFor(em, entry);
       if (!draft) continue;
       const actorId = entry.actor.type === 'human' ? entry.actor.id : null;
-      const recipients = await this.activeUsers(
+      drafted.push({ entry, draft, userIds: [...new Set(draft.userIds.filter((id) => id !== actorId))] });
+    }
+    const active = new Set(
+      await this.activeUsers(
         em,
-        draft.userIds.filter((id) => id !== actorId),
-      );
+        drafted.flatMap(({ userIds }) => userIds),
+      ),
+    );
+    const rows: NotificationEntity[] = [];
+    for (const { entry, draft, userIds } of drafted) {
       const email = this.mailer.enabled ? EMAIL_MODE[draft.type] : null;
       const at = new Date(entry.at);
-      const rows = recipients.map((user) =>
-        Object.assign(new NotificationEntity(), {
-          id: uuidv7(),
-          user,
-          type: draft.type,
-          data: draft.data,
-          createdAt: at,
-          email,
-        }),
-      );
-      if (!rows.length) continue;
-      await em.insertMany(NotificationEntity, rows);
+      const own = userIds
+        .filter((id) => active.has(id))
+        .map((user) =>
+          Object.assign(new NotificationEntity(), {
+            id: uuidv7(),
+            user,
+            type: draft.type,
+            data: draft.data,
+            createdAt: at,
+            email,
+          }),
+        );
+      if (!own.length) continue;
+      rows.push(...own);
       this.waiting.set(
         entry,
-        rows.map((row) => ({ userId: row.user, notification: toNotification(row) })),
+        own.map((row) => ({ userId: row.user, notification: toNotification(row) })),
       );
     }
+    if (rows.length) await em.insertMany(NotificationEntity, rows);
   }
 
   /** Who hears of an entry, and what: one rule per action that notifies anyone (the rest notify nobody). */

@@ -140,6 +140,11 @@ export class TasksService {
     return em.findOne(TaskEntity, { id, ...(options.liveOnly ? { deletedAt: null } : {}) });
   }
 
+  /** Task rows by id, in one query (they are then in `em`'s identity map for `find`). */
+  findMany(em: EntityManager, ids: string[]): Promise<TaskEntity[]> {
+    return em.find(TaskEntity, { id: { $in: [...new Set(ids)] } });
+  }
+
   /** Locks a task row for this transaction (no access check: the caller decides), or 404. */
   lock(tx: WriteTx, id: string): Promise<TaskEntity> {
     return tx.lock(TaskEntity, id, 'task');

@@ -80,7 +80,11 @@ export function CardFace({ task, names }: { task: Task; names: CardNames }) {
         {task.labels.length > 2 && <span className="muted">+{task.labels.length - 2}</span>}
         {task.commentCount > 0 && (
           <span className="comments" title={`${task.commentCount} comments`}>
-            <span aria-hidden="true">💬</span> {task.commentCount}
+            {/* Drawn, not an emoji: a system without an emoji font shows an empty box instead. */}
+            <svg aria-hidden="true" width="12" height="12" viewBox="0 0 16 16" fill="currentColor">
+              <path d="M2 2h12a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1H7l-4 3v-3H2a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1z" />
+            </svg>{' '}
+            {task.commentCount}
             <span className="sr-only"> comments</span>
           </span>
         )}

@@ -69,7 +69,7 @@ export function MentionTextarea({
         ref={area}
         aria-label={label}
         aria-autocomplete="list"
-        aria-expanded={options.length > 0}
+        // No aria-expanded: a textarea is a textbox, which does not take it (axe: aria-allowed-attr).
         aria-controls={options.length ? 'mention-options' : undefined}
         placeholder={placeholder}
         value={value}
