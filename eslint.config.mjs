@@ -14,6 +14,12 @@ const backendElements = [
   { type: 'entity', pattern: 'backend/src/modules/*/entities', capture: ['feature'] },
   { type: 'module', pattern: 'backend/src/modules/*', capture: ['feature'] },
 ];
+/**
+ * The composition root: the files that assemble and start the app (app.module, app.factory, main, migrate, ...).
+ * They may import everything (wiring every part together is their job); no element may import them. config.ts is
+ * the one exception among the top-level files: every part reads its settings through it.
+ */
+const backendFiles = [{ category: 'root', pattern: 'backend/src/!(config).ts' }];
 const below = (...types) => ({ to: { element: { types: { anyOf: types } } } });
 
 /** Typed linting at zero warnings (STYLE): floating promises and non-exhaustive switches are errors. */
@@ -55,6 +61,7 @@ export default tseslint.config(
     plugins: { boundaries },
     settings: {
       'boundaries/elements': backendElements,
+      'boundaries/files': backendFiles,
       'boundaries/include': ['backend/src/**/*.ts'],
       'import/resolver': { node: { extensions: ['.ts'] } },
     },
@@ -64,6 +71,10 @@ export default tseslint.config(
         {
           default: 'allow',
           policies: [
+            {
+              from: { element: { types: { anyOf: ['common', 'core', 'realtime', 'module', 'entity'] } } },
+              disallow: { to: { file: { categories: 'root' } } },
+            },
             { from: { element: { type: 'common' } }, disallow: below('core', 'realtime', 'module', 'entity') },
             { from: { element: { type: 'core' } }, disallow: below('realtime', 'module', 'entity') },
             { from: { element: { types: { anyOf: ['module', 'entity'] } } }, disallow: below('realtime') },

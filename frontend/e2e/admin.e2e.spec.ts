@@ -1,20 +1,18 @@
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { TandemClient, type Agent, type Workflow } from '@tandem/shared';
-import { bearer, startTestApp, ADMIN, type TestApp } from '../../backend/test/support/test-app';
+import { bearer, ADMIN, type TestApp } from '../../backend/test/support/test-app';
+import { useBrowserApp } from './app';
 import {
   auditThemes,
   cardIn,
   DESKTOP,
-  launchBrowser,
+  LIVE_TIMEOUT,
   logIn,
   openPage,
   PHONE,
   screenshotThemes,
   type WatchedPage,
 } from './browser';
-
-const LIVE_TIMEOUT = 5_000;
 
 /** Issue 13, point 1: a team administers Tandem from the browser alone (people, workflow settings, agents). */
 describe('administration without curl', () => {
@@ -34,18 +32,11 @@ describe('administration without curl', () => {
     await page.click('button[type=submit]');
   };
 
-  beforeAll(async () => {
-    process.env.TANDEM_FRONTEND_DIR = resolve('out');
-    t = await startTestApp();
-    browser = await launchBrowser();
-    admin = await openPage(browser, { viewport: DESKTOP });
-    await admin.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.url });
-    await logIn(admin.page, t.url, ADMIN.email, ADMIN.password);
-  });
+  const app = useBrowserApp();
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
+  beforeAll(async () => {
+    ({ t, browser, admin } = app);
+    await admin.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.url });
   });
 
   it('People: adds a person with a one-time password shown once, who signs in; role, reset and disable apply', async () => {
@@ -131,6 +122,7 @@ describe('administration without curl', () => {
     const { page } = admin;
     const workflow = await t.workflow('Settings target');
     const agent = await t.agent([], 'picker-bot');
+    const escalator = await t.user('approver', 'Eve Escalation');
     await page.goto(`${t.url}/workflows/${workflow.id}`);
     await page.click('[data-testid=workflow-settings-link]');
     await page.waitForURL(`${t.url}/workflows/${workflow.id}/settings`);
@@ -165,6 +157,12 @@ describe('administration without curl', () => {
     await policy.locator('label:has-text("Time limit for a decision") input').check();
     await policy.locator('input[name=ttlAmount]').fill('2');
     await policy.locator('select[name=ttlUnit]').selectOption({ label: 'hours' });
+    await policy.locator('select[name=timeoutAction]').selectOption({ label: 'It is rejected: the agent is told no' });
+    await policy.locator('select[name=escalateWhen]').selectOption({ label: 'After a set time' });
+    await policy.locator('input[name=escalateAmount]').fill('30');
+    await policy.locator('select[name=escalateUnit]').selectOption({ label: 'minutes' });
+    await policy.locator('label:has-text("Every approver") input').check();
+    await policy.locator('select[name=escalateUser]').selectOption({ label: 'Eve Escalation (approver)' });
     await policy.locator('label:has-text("Approve automatically") input').check();
     await policy.locator('input[name=autoApproveAbove]').fill('90');
     await policy.locator('button:text-is("Save policy")').click();
@@ -173,8 +171,22 @@ describe('administration without curl', () => {
       requiredApprovals: 2,
       separationOfDuties: true,
       suggestionTtlSeconds: 7200,
+      timeoutAction: 'reject',
+      escalateAfterSeconds: 1800,
+      escalationReviewers: { roles: ['approver'], users: [escalator.id] },
       autoApproveAbove: 0.9,
     });
+    // Read back as saved after a reload.
+    await page.reload();
+    await policy.locator('select[name=timeoutAction]').waitFor();
+    expect(await policy.locator('select[name=timeoutAction]').inputValue()).toBe('reject');
+    expect(await policy.locator('input[name=escalateAmount]').inputValue()).toBe('30');
+    expect(await policy.locator('select[name=escalateUnit]').inputValue()).toBe('60');
+    expect(await policy.locator('label:has-text("Every approver") input').isChecked()).toBe(true);
+    expect(await policy.locator('label:has-text("Every admin") input').isChecked()).toBe(false);
+    expect(await policy.locator('select[name=escalateUser] option:checked').allInnerTexts()).toEqual([
+      'Eve Escalation (approver)',
+    ]);
 
     // A bad value is refused in words, and nothing changes.
     await policy.locator('input[name=requiredApprovals]').evaluate((input: HTMLInputElement) => {
@@ -206,6 +218,7 @@ describe('administration without curl', () => {
     expect(await other.page.locator('input[name=name]').inputValue()).toBe('Renamed in settings');
     expect(await other.page.locator('input[name=name]').isDisabled()).toBe(true);
     expect(await other.page.locator('button:text-is("Save policy")').count()).toBe(0);
+    expect(await other.page.locator('select[name=timeoutAction]').isDisabled()).toBe(true);
     expect(await other.page.locator('button:text-is("Archive workflow")').count()).toBe(0);
     expect(await auditThemes(other.page)).toEqual([]);
     await screenshotThemes(other.page, 'workflow-settings-read-only');

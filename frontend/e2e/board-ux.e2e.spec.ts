@@ -1,12 +1,12 @@
-import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Task } from '@tandem/shared';
-import { bearer, startTestApp, ADMIN, type TestApp } from '../../backend/test/support/test-app';
+import { bearer, ADMIN, type TestApp } from '../../backend/test/support/test-app';
+import { useBrowserApp } from './app';
 import {
   auditThemes,
   cardIn,
   DESKTOP,
-  launchBrowser,
+  LIVE_TIMEOUT,
   logIn,
   openPage,
   PHONE,
@@ -14,7 +14,6 @@ import {
   type WatchedPage,
 } from './browser';
 
-const LIVE_TIMEOUT = 5_000;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\b[0-9a-f]{8}\b/i;
 
 /** No id, whole or cut, in what a person reads (links may carry them). */
@@ -34,10 +33,10 @@ describe('the board, readable and honest', () => {
   const tasksNow = async () =>
     (await t.http.get(`/api/workflows/${workflowId}/tasks`).set(bearer(t.adminToken)).expect(200)).body.items as Task[];
 
+  const app = useBrowserApp();
+
   beforeAll(async () => {
-    process.env.TANDEM_FRONTEND_DIR = resolve('out');
-    t = await startTestApp();
-    browser = await launchBrowser();
+    ({ t, browser, admin: a } = app);
     workflowId = (await t.workflow('Readable board')).id;
     ada = await t.user('member', 'Ada Lovelace');
     agent = await t.agent([workflowId], 'scribe');
@@ -57,13 +56,6 @@ describe('the board, readable and honest', () => {
     ).body as Task;
     await t.http.post(`/api/tasks/${rich.id}/comments`).set(bearer(ada.token)).send({ body: 'On it' }).expect(201);
     await t.http.post(`/api/tasks/${rich.id}/claim`).set(bearer(agent.key)).send({ ttlSeconds: 600 }).expect(200);
-    a = await openPage(browser, { viewport: DESKTOP });
-    await logIn(a.page, t.url, ADMIN.email, ADMIN.password);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
   });
 
   it('shows a compact card with assignees, due date, labels, comments and the claim; five columns fit 1,440 px', async () => {
@@ -91,6 +83,43 @@ describe('the board, readable and honest', () => {
     expect(await visibleIds(a.page)).toBeNull();
     expect(await auditThemes(a.page)).toEqual([]);
     await screenshotThemes(a.page, 'board');
+  });
+
+  it("counts another user's comment on the card live, and deleting it counts down", async () => {
+    const count = (n: number) =>
+      a.page.locator(`${cardIn('pending', rich.id)} .comments`, { hasText: new RegExp(`\\b${n}\\b`) });
+    await count(1).waitFor();
+    const member = await openPage(browser, { viewport: DESKTOP });
+    await logIn(member.page, t.url, ada.email, 'password-123');
+    await member.page.goto(`${t.url}/workflows/${workflowId}?task=${rich.id}`);
+    const editor = member.page.locator('[data-testid=task-drawer] textarea[aria-label=Comment]');
+    await editor.fill('Second pair of eyes, please');
+    await member.page.click('[data-testid=task-drawer] button[type=submit]:text-is("Comment")');
+    await count(2).waitFor({ timeout: LIVE_TIMEOUT });
+    const comments = (await t.http.get(`/api/tasks/${rich.id}/comments`).set(bearer(ada.token)).expect(200)).body
+      .items as { id: string; body: string }[];
+    const second = comments.find((comment) => comment.body === 'Second pair of eyes, please')!;
+    await t.http.delete(`/api/comments/${second.id}`).set(bearer(ada.token)).expect(200);
+    await count(1).waitFor({ timeout: LIVE_TIMEOUT });
+    expect(member.problems).toEqual([]);
+    await member.context.close();
+  });
+
+  it('shows the first card on the first screen of a 390 × 844 phone, without scrolling', async () => {
+    const phone = await openPage(browser, { viewport: PHONE });
+    await logIn(phone.page, t.url, ada.email, 'password-123');
+    await phone.page.goto(`${t.url}/workflows/${workflowId}`);
+    const first = phone.page.locator('[data-testid=task-card]').first();
+    await first.waitFor();
+    expect(await first.getAttribute('data-task-id')).toBe(rich.id);
+    const box = (await first.boundingBox())!;
+    expect(await phone.page.evaluate(() => window.scrollY)).toBe(0);
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(PHONE.height);
+    expect(box.x + box.width).toBeLessThanOrEqual(PHONE.width);
+    await screenshotThemes(phone.page, 'board-first-screen');
+    await phone.context.close();
   });
 
   it('adds a task inline at a column foot, refusing an empty or too-long title in words', async () => {

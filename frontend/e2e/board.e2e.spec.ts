@@ -3,9 +3,16 @@ import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { TandemClient, workflowChannel, type EventEnvelope, type Suggestion, type Task } from '@tandem/shared';
 import { bearer, startTestApp, ADMIN, type TestApp } from '../../backend/test/support/test-app';
-import { cardIn, dragWithMouse, launchBrowser, logIn, openPage, screenshot, type WatchedPage } from './browser';
-
-const LIVE_TIMEOUT = 5_000; // generous for a loaded CI machine; the measured latency is printed
+import {
+  cardIn,
+  dragWithMouse,
+  launchBrowser,
+  logIn,
+  openPage,
+  screenshot,
+  type WatchedPage,
+  LIVE_TIMEOUT,
+} from './browser';
 
 describe('the browser app against the real backend', () => {
   let t: TestApp;

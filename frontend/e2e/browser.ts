@@ -5,6 +5,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 export const ARTIFACTS = resolve('test-artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** How long a change may take to reach another browser: generous for a loaded 2-core machine. */
+export const LIVE_TIMEOUT = 5_000;
+
 /** Debian's chromium, never a downloaded one. */
 export async function launchBrowser(): Promise<Browser> {
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -2,9 +2,17 @@ import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Task, Workflow } from '@tandem/shared';
 import { bearer, startTestApp, ADMIN, type TestApp } from '../../backend/test/support/test-app';
-import { cardIn, dragWithMouse, launchBrowser, logIn, openPage, screenshot, type WatchedPage } from './browser';
+import {
+  cardIn,
+  dragWithMouse,
+  launchBrowser,
+  logIn,
+  openPage,
+  screenshot,
+  type WatchedPage,
+  LIVE_TIMEOUT,
+} from './browser';
 
-const LIVE_TIMEOUT = 5_000;
 // socket.io backs off up to 5 s between attempts while the network is gone; the first one after it is back wins.
 const RECONNECT_TIMEOUT = 15_000;
 

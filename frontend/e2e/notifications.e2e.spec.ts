@@ -3,9 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Task } from '@tandem/shared';
 import { waitFor } from '../../backend/test/support/nodes';
 import { bearer, startTestApp, type TestApp } from '../../backend/test/support/test-app';
-import { launchBrowser, logIn, openPage, screenshot, type WatchedPage } from './browser';
-
-const LIVE_TIMEOUT = 5_000;
+import { launchBrowser, logIn, openPage, screenshot, type WatchedPage, LIVE_TIMEOUT } from './browser';
 
 const unread = (page: Page, count: number) =>
   page.waitForSelector(`[data-testid=notification-bell][data-unread="${count}"]`, { timeout: LIVE_TIMEOUT });

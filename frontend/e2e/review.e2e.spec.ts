@@ -1,20 +1,17 @@
-import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { TandemClient, type Suggestion, type SuggestionKind, type Task } from '@tandem/shared';
-import { bearer, startTestApp, ADMIN, type TestApp } from '../../backend/test/support/test-app';
+import { bearer, ADMIN, type TestApp } from '../../backend/test/support/test-app';
+import { useBrowserApp } from './app';
 import {
   auditThemes,
   cardIn,
-  DESKTOP,
-  launchBrowser,
+  LIVE_TIMEOUT,
   logIn,
   openPage,
   PHONE,
   screenshotThemes,
   type WatchedPage,
 } from './browser';
-
-const LIVE_TIMEOUT = 5_000;
 
 /** Issue 13, point 3: reviewing agent suggestions from the queue and from the board. */
 describe('reviewing agent suggestions', () => {
@@ -37,10 +34,10 @@ describe('reviewing agent suggestions', () => {
     (await t.http.get(`/api/suggestions/${id}`).set(bearer(t.adminToken)).expect(200)).body as Suggestion;
   const item = (id: string) => a.page.locator(`[data-testid=queue-item][data-suggestion-id="${id}"]`);
 
+  const app = useBrowserApp();
+
   beforeAll(async () => {
-    process.env.TANDEM_FRONTEND_DIR = resolve('out');
-    t = await startTestApp();
-    browser = await launchBrowser();
+    ({ t, browser, admin: a } = app);
     const workflow = await t.workflow('Review desk');
     workflowId = workflow.id;
     await t.http
@@ -50,15 +47,9 @@ describe('reviewing agent suggestions', () => {
       .expect(200);
     const key = await t.agent([workflowId], 'editor-bot');
     agent = new TandemClient({ baseUrl: t.url, token: key.key });
-    a = await openPage(browser, { viewport: DESKTOP });
-    await logIn(a.page, t.url, ADMIN.email, ADMIN.password);
   });
 
-  afterAll(async () => {
-    agent?.disconnect();
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => agent?.disconnect());
 
   it('approves with one key and a few seconds to undo; the selection moves to the next item', async () => {
     const [t1, t2] = [await task('First'), await task('Second')];

@@ -10,6 +10,7 @@ import type {
   SuggestionStatus,
   TaskPriority,
   TaskStatus,
+  TimeoutAction,
   WorkflowStatus,
 } from './vocabulary.js';
 
@@ -58,6 +59,13 @@ export interface WorkflowPolicy {
   reviewers?: Reviewers | null;
   /** Who hears of an escalation; without it, every admin. */
   escalationReviewers?: Reviewers | null;
+  /**
+   * What happens when `suggestionTtlSeconds` runs out: `expire` (the default; the agent hears `expired` and may ask
+   * again) or `reject` (the system rejects it with a note; the agent hears `rejected`). Never an approval.
+   */
+  timeoutAction?: TimeoutAction;
+  /** Seconds after it was made that a pending suggestion is escalated; unset or null: at half the time limit. */
+  escalateAfterSeconds?: number | null;
 }
 
 /** A column's work-in-progress limit: over a hard one a create or move is refused (409), over a soft one it warns. */

@@ -9,6 +9,10 @@ export function roleAtLeast(role: Role, required: Role): boolean {
 }
 
 export const WORKFLOW_STATUSES = ['draft', 'running', 'paused', 'completed', 'failed'] as const;
+
+/** What a workflow's time limit does to an undecided suggestion: it expires, or the system rejects it. */
+export const TIMEOUT_ACTIONS = ['expire', 'reject'] as const;
+export type TimeoutAction = (typeof TIMEOUT_ACTIONS)[number];
 export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
 
 /** Board columns, in display order. */

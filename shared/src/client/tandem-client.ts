@@ -11,6 +11,7 @@ import type { AuditAction } from '../vocabulary.js';
 import type { Notification } from '../notifications.js';
 import type { Suggestion, Task } from '../entities.js';
 import { RestClient, type RestClientOptions } from './rest-client.js';
+import { inOrder } from './event-order.js';
 import {
   isSettled,
   isTransient,
@@ -324,7 +325,7 @@ export class TandemClient extends RestClient {
   }
 
   private acknowledged(channel: string, state: ChannelState, ack: SubscribeAck) {
-    const held = (state.held ?? []).sort((a, b) => a.seq - b.seq);
+    const held = state.held ?? [];
     state.held = null;
     if (!ack.ok) {
       this.channels.delete(channel);
@@ -335,27 +336,24 @@ export class TandemClient extends RestClient {
     }
     for (const waiter of state.waiters.splice(0)) waiter(ack);
     if (!ack.ok) return;
-    for (const envelope of held) if (!this.apply(channel, state, envelope)) break;
+    this.apply(channel, state, held);
   }
 
   private receive(envelope: EventEnvelope) {
     const state = this.channels.get(envelope.channel);
     if (!state) return;
     if (state.held) state.held.push(envelope);
-    else this.apply(envelope.channel, state, envelope);
+    else this.apply(envelope.channel, state, [envelope]);
   }
 
-  /** Applies an event unless it is a duplicate; on a gap, asks for a replay instead. False after a gap. */
-  private apply(channel: string, state: ChannelState, envelope: EventEnvelope): boolean {
-    const last = state.lastSeq ?? 0;
-    if (envelope.seq <= last) return true;
-    if (envelope.prev > last) {
-      this.resubscribe(channel);
-      return false;
+  /** Applies the events in seq order, duplicates skipped; at a gap, asks for a replay of the rest instead. */
+  private apply(channel: string, state: ChannelState, envelopes: EventEnvelope[]) {
+    const { ready, gap } = inOrder(state.lastSeq, envelopes);
+    for (const envelope of ready) {
+      state.lastSeq = envelope.seq;
+      this.dispatch(envelope.type, envelope);
+      this.dispatch('*', envelope);
     }
-    state.lastSeq = envelope.seq;
-    this.dispatch(envelope.type, envelope);
-    this.dispatch('*', envelope);
-    return true;
+    if (gap) this.resubscribe(channel);
   }
 }

@@ -12,6 +12,7 @@ import { MfaService } from './mfa.service';
 import { PrincipalService } from './principal.service';
 import { MfaChallengeEntity } from './entities/mfa-challenge.entity';
 import { SessionEntity } from './entities/session.entity';
+import { UserSessionsLink } from './sessions';
 
 @Module({
   imports: [MikroOrmModule.forFeature([SessionEntity, MfaChallengeEntity]), AgentsModule, UsersModule],
@@ -22,6 +23,7 @@ import { SessionEntity } from './entities/session.entity';
     MfaService,
     AccountService,
     LoginLimiter,
+    UserSessionsLink,
     { provide: CALLER_RESOLVER, useExisting: AuthService },
   ],
   exports: [AuthService, CALLER_RESOLVER],

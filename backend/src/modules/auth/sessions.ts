@@ -1,4 +1,6 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { UserSessionsPort, type UserSessionEnder } from '../users/user-sessions.port';
 import { SessionEntity } from './entities/session.entity';
 
 /**
@@ -10,4 +12,18 @@ export async function endSessions(em: EntityManager, userId: string, keepSession
   const sessions = await em.find(SessionEntity, where, { fields: ['id'] });
   if (sessions.length) await em.nativeDelete(SessionEntity, { id: { $in: sessions.map((session) => session.id) } });
   return sessions.map((session) => session.id);
+}
+
+/** Lets the users module end a user's sessions (password reset, disable) without reaching into this module. */
+@Injectable()
+export class UserSessionsLink implements UserSessionEnder, OnModuleInit {
+  constructor(private readonly port: UserSessionsPort) {}
+
+  onModuleInit(): void {
+    this.port.plug(this);
+  }
+
+  endSessions(em: EntityManager, userId: string): Promise<string[]> {
+    return endSessions(em, userId);
+  }
 }

@@ -1,9 +1,11 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { MikroORM } from '@mikro-orm/postgresql';
-import type { AuditAction, Changes } from '@tandem/shared';
+import type { AuditAction, Changes, WorkflowPolicy } from '@tandem/shared';
 import { applyPatch } from '../../common/changes';
 import { NO_REQUEST } from '../../common/caller';
 import { WritePath } from '../../core/write-path.service';
+import { effectivePolicy } from '../workflows/workflow-policy';
+import { WorkflowsService } from '../workflows/workflows.service';
 import { SuggestionEntity } from './entities/suggestion.entity';
 import { systemFor } from './suggestion-decisions.service';
 import { suggestionDraft } from './suggestion.mapper';
@@ -14,9 +16,12 @@ const SCHEDULER_LOCK = 748_102_332;
 const BATCH = 100;
 
 /**
- * `suggestionTtlSeconds` (DESIGN 7): at half the TTL a pending suggestion is escalated, at the TTL it expires,
- * fail-closed (never approved). Every node ticks, but only the node that gets the advisory lock acts; each change
- * also re-checks the locked row, so a suggestion decided meanwhile is left alone and nothing happens twice.
+ * The workflow policy's clock (DESIGN 7): a pending suggestion is escalated `escalateAfterSeconds` after it was
+ * made (by default at half its TTL), and at the TTL the policy's `timeoutAction` applies: it expires (the default)
+ * or the system rejects it; never an approval. The policy read is the one in force when the clock strikes (the TTL
+ * itself was fixed when the suggestion was made). Every node ticks, but only the node that gets the advisory lock
+ * acts; each change also re-checks the locked row, so a suggestion decided meanwhile is left alone and nothing
+ * happens twice.
  */
 @Injectable()
 export class SuggestionScheduler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -27,6 +32,7 @@ export class SuggestionScheduler implements OnApplicationBootstrap, OnModuleDest
   constructor(
     private readonly orm: MikroORM,
     private readonly writes: WritePath,
+    private readonly workflows: WorkflowsService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -64,53 +70,76 @@ export class SuggestionScheduler implements OnApplicationBootstrap, OnModuleDest
         { status: 'pending', expiresAt: { $lte: now } },
         { orderBy: { expiresAt: 'asc' }, limit: BATCH, fields: ['id'] },
       );
-      const halfway = await em.execute<{ id: string }[]>(
-        `select id from suggestions
-          where status = 'pending' and not escalated and expires_at > ?
-            and created_at + (expires_at - created_at) / 2 <= ?
-          order by expires_at limit ?`,
+      const escalating = await em.execute<{ id: string }[]>(
+        `select s.id from suggestions s join workflows w on w.id = s.workflow_id
+          where s.status = 'pending' and not s.escalated and (s.expires_at is null or s.expires_at > ?)
+            and coalesce(s.created_at + (w.policy->>'escalateAfterSeconds')::int * interval '1 second',
+                         s.created_at + (s.expires_at - s.created_at) / 2) <= ?
+          order by s.created_at limit ?`,
         [now, now, BATCH],
       );
       let changed = 0;
-      for (const { id } of due) changed += await this.expire(id, now);
-      for (const { id } of halfway) changed += await this.escalate(id, now);
+      for (const { id } of due) changed += await this.timeOut(id, now);
+      for (const { id } of escalating) changed += await this.escalate(id, now);
       return changed;
     });
   }
 
-  private expire(id: string, now: Date): Promise<number> {
-    return this.change(id, 'suggestion.expired', (suggestion) =>
-      suggestion.expiresAt && suggestion.expiresAt <= now
-        ? applyPatch(suggestion, { status: 'expired', decidedAt: now, decidedByName: 'system' })
-        : null,
-    );
+  /** At the TTL: the policy's `timeoutAction`, `expire` unless it says `reject`. */
+  private timeOut(id: string, now: Date): Promise<number> {
+    return this.change(id, (suggestion, policy) => {
+      if (!suggestion.expiresAt || suggestion.expiresAt > now) return null;
+      const action = policy.timeoutAction ?? 'expire';
+      const policyContext = { suggestionTtlSeconds: ttlOf(suggestion), timeoutAction: action };
+      if (action === 'reject') {
+        const changes = applyPatch(suggestion, {
+          status: 'rejected',
+          decidedAt: now,
+          decidedBy: null,
+          decidedByName: 'system',
+          decisionNote: 'No decision within the time limit.',
+          changesRequested: false,
+        });
+        return { action: 'suggestion.rejected', changes, policy: policyContext };
+      }
+      const changes = applyPatch(suggestion, { status: 'expired', decidedAt: now, decidedByName: 'system' });
+      return { action: 'suggestion.expired', changes, policy: policyContext };
+    });
   }
 
   private escalate(id: string, now: Date): Promise<number> {
-    return this.change(id, 'suggestion.escalated', (suggestion) =>
-      !suggestion.escalated && suggestion.expiresAt && suggestion.expiresAt > now
-        ? applyPatch(suggestion, { escalated: true })
-        : null,
-    );
+    return this.change(id, (suggestion, policy) => {
+      if (suggestion.escalated || (suggestion.expiresAt && suggestion.expiresAt <= now)) return null;
+      const changes = applyPatch(suggestion, { escalated: true });
+      return {
+        action: 'suggestion.escalated',
+        changes,
+        policy: { suggestionTtlSeconds: ttlOf(suggestion), escalateAfterSeconds: policy.escalateAfterSeconds ?? null },
+      };
+    });
   }
 
-  /** Locks the row, re-checks it is still pending and due, changes it and records the entry as `system`. */
+  /** Locks the row, re-checks it is still pending, changes it and records the entry as `system` with the policy. */
   private change(
     id: string,
-    action: Extract<AuditAction, 'suggestion.expired' | 'suggestion.escalated'>,
-    apply: (suggestion: SuggestionEntity) => Changes | null,
+    apply: (
+      suggestion: SuggestionEntity,
+      policy: WorkflowPolicy,
+    ) => {
+      action: Extract<AuditAction, 'suggestion.expired' | 'suggestion.rejected' | 'suggestion.escalated'>;
+      changes: Changes;
+      policy: Record<string, unknown>;
+    } | null,
   ): Promise<number> {
     return this.writes.run(systemFor('suggestionTtlSeconds'), NO_REQUEST, async (tx) => {
       const suggestion = await tx.lock(SuggestionEntity, id, 'suggestion');
       if (suggestion.status !== 'pending') return 0;
-      const ttlSeconds = suggestion.expiresAt
-        ? Math.round((suggestion.expiresAt.getTime() - suggestion.createdAt.getTime()) / 1000)
-        : null;
-      const changes = apply(suggestion);
-      if (!changes) return 0;
+      const workflow = await this.workflows.find(tx.em, suggestion.workflow);
+      const outcome = apply(suggestion, effectivePolicy(workflow ?? { policy: {} }));
+      if (!outcome) return 0;
       tx.record(
-        suggestionDraft(suggestion, action, changes, {
-          policy: { suggestionTtlSeconds: ttlSeconds },
+        suggestionDraft(suggestion, outcome.action, outcome.changes, {
+          policy: outcome.policy,
           expiresAt: suggestion.expiresAt?.toISOString(),
         }),
       );
@@ -118,3 +147,7 @@ export class SuggestionScheduler implements OnApplicationBootstrap, OnModuleDest
     });
   }
 }
+
+/** The suggestion's time limit in seconds, as it was fixed when it was made; null without one. */
+const ttlOf = (suggestion: SuggestionEntity): number | null =>
+  suggestion.expiresAt ? Math.round((suggestion.expiresAt.getTime() - suggestion.createdAt.getTime()) / 1000) : null;

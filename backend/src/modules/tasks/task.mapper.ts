@@ -1,4 +1,4 @@
-import type { Changes, Task, TaskStatus } from '@tandem/shared';
+import type { Changes, Task, TaskStatus, UpdateTaskRequest } from '@tandem/shared';
 import type { TaskEntity } from './entities/task.entity';
 
 export const FINISHED: readonly TaskStatus[] = ['completed', 'failed'];
@@ -68,4 +68,20 @@ export function enterStatus(task: TaskEntity, status: TaskStatus, now: Date): vo
   task.durationSeconds = task.startedAt ? Math.round((now.getTime() - task.startedAt.getTime()) / 1000) : null;
   task.claimedBy = null;
   task.claimExpiresAt = null;
+}
+
+/**
+ * A field patch (an update request, or an approved `task.update` suggestion's payload) as entity fields: absent
+ * fields stay undefined (untouched), null clears, the due date becomes a Date, ids are lower-cased.
+ */
+export function taskFieldsOf(patch: Omit<UpdateTaskRequest, 'version'>): Partial<TaskEntity> {
+  return {
+    title: patch.title,
+    description: patch.description,
+    priority: patch.priority,
+    dueDate: patch.dueDate === undefined ? undefined : patch.dueDate === null ? null : new Date(patch.dueDate),
+    agent: patch.agentId === undefined ? undefined : (patch.agentId?.toLowerCase() ?? null),
+    assigneeUser: patch.assigneeUserId === undefined ? undefined : (patch.assigneeUserId?.toLowerCase() ?? null),
+    labels: patch.labels,
+  };
 }

@@ -19,7 +19,7 @@ import { WorkflowsService } from '../workflows/workflows.service';
 import { WorkflowAccess } from '../workflows/workflow-access.service';
 import type { TaskHistoryQueryDto } from './dto/task.dto';
 import { TaskEntity } from './entities/task.entity';
-import { activeClaim, enterStatus, taskChanges, toTask } from './task.mapper';
+import { activeClaim, enterStatus, taskChanges, taskFieldsOf, toTask } from './task.mapper';
 import { checkWipLimit, findSlot, fitsSlot, lockBoard, rankIn, type TaskPlacement } from './task-placement';
 import { TaskCountsPort, type TaskScope } from './task-counts.port';
 
@@ -252,15 +252,7 @@ export class TasksService {
     await this.assertVersion(tx, task, expectedVersion);
     await this.assertAssignees(tx.em, patch, task.workflow);
     const before = toTask(task, 0);
-    applyPatch(task, {
-      title: patch.title,
-      description: patch.description,
-      priority: patch.priority,
-      dueDate: patch.dueDate === undefined ? undefined : patch.dueDate === null ? null : new Date(patch.dueDate),
-      agent: patch.agentId === undefined ? undefined : (patch.agentId?.toLowerCase() ?? null),
-      assigneeUser: patch.assigneeUserId === undefined ? undefined : (patch.assigneeUserId?.toLowerCase() ?? null),
-      labels: patch.labels,
-    });
+    applyPatch(task, taskFieldsOf(patch));
     const changes = taskChanges(before, toTask(task, 0));
     if (Object.keys(changes).length === 0) return this.one(tx.em, task);
     task.updatedBy = tx.caller.id;

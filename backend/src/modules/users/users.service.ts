@@ -7,11 +7,11 @@ import { applyPatch } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage, type PageQueryDto } from '../../common/paging';
 import { WritePath, type WriteTx } from '../../core/write-path.service';
-import { endSessions } from '../auth/sessions';
-import { hashPassword } from '../auth/secrets';
+import { hashPassword } from '../../common/secrets';
 import type { CreateUserDto } from './dto/create-user.dto';
 import type { UpdateUserDto } from './dto/update-user.dto';
 import { UserEntity } from './entities/user.entity';
+import { UserSessionsPort } from './user-sessions.port';
 import { toUser } from './user.mapper';
 
 /** A one-time password an admin hands over (16 characters, 96 random bits); only its hash is stored. */
@@ -24,6 +24,7 @@ export class UsersService {
   constructor(
     private readonly orm: MikroORM,
     private readonly writes: WritePath,
+    private readonly sessions: UserSessionsPort,
   ) {}
 
   /** A user row, for modules that need one (they never query the users table themselves). */
@@ -96,7 +97,7 @@ export class UsersService {
     await this.writes.run(caller, meta, async (tx) => {
       const user = await tx.lock(UserEntity, id, 'user');
       user.passwordHash = passwordHash;
-      const sessions = (await endSessions(tx.em, id)).length;
+      const sessions = (await this.sessions.endSessions(tx.em, id)).length;
       tx.record(() => ({
         action: 'user.updated',
         entityType: 'user',
@@ -125,7 +126,7 @@ export class UsersService {
           user.passwordHash = passwordHash;
           changes.password = ['(hidden)', '(changed)'];
           // An admin reset (e.g. after a compromise) ends every session of that user.
-          endedSessions = await endSessions(tx.em, id);
+          endedSessions = await this.sessions.endSessions(tx.em, id);
         }
         const action = dto.disabled === true && changes.disabled ? 'user.disabled' : 'user.updated';
         if (Object.keys(changes).length) {

@@ -1,12 +1,12 @@
 'use client';
 
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState } from 'react';
 import type { Agent, AgentWithKey, Workflow } from '@tandem/shared';
-import { errorMessage, getClient } from '@/lib/client';
+import { CreateForm, RecordTable, useActions, type Column } from '@/lib/admin-list';
+import { getClient } from '@/lib/client';
 import { useAgents } from '@/lib/directory';
 import { formatTime, percent } from '@/lib/format';
 import { ConfirmButton, OneTimeSecret } from '@/lib/one-time-secret';
-import { Empty, ErrorState, Loading } from '@/lib/states';
 import { field, useApi } from '@/lib/use-api';
 import { swrKeys } from '@/lib/swr-keys';
 import { useSession } from '@/features/shell/use-session';
@@ -93,31 +93,22 @@ export function AgentsPage() {
   const workflowsAnswer = useApi(swrKeys.workflows(), () => getClient().listWorkflows({ limit: 200 }));
   const workflows = useMemo(() => workflowsAnswer.data?.items ?? [], [workflowsAnswer.data]);
   const [issued, setIssued] = useState<AgentWithKey>();
-  const [error, setError] = useState<string>();
-  const [status, setStatus] = useState<string>();
+  const { act, messages } = useActions();
 
-  const act = async (work: () => Promise<unknown>, done?: string) => {
-    setError(undefined);
-    setStatus(undefined);
-    try {
+  /** Runs an admin action, then refreshes the list; a new key (register, rotate) is shown once. */
+  const change = (work: () => Promise<unknown>, done?: string) =>
+    void act(async () => {
       const result = await work();
       if (result && typeof result === 'object' && 'apiKey' in result) setIssued(result as AgentWithKey);
       await agents.mutate();
-      if (done) setStatus(done);
-    } catch (caught) {
-      setError(errorMessage(caught));
-    }
-  };
+    }, done);
 
-  const register = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const formElement = event.currentTarget;
-    const form = new FormData(formElement);
+  const register = (form: FormData, formElement: HTMLFormElement) => {
     const capabilities = field(form, 'capabilities')
       .split(',')
       .map((item) => item.trim())
       .filter(Boolean);
-    void act(async () => {
+    change(async () => {
       const result = await getClient().registerAgent({
         name: field(form, 'name').trim(),
         description: field(form, 'description'),
@@ -129,10 +120,57 @@ export function AgentsPage() {
   };
 
   const assign = (workflow: Workflow, agentIds: string[]) =>
-    void act(async () => {
+    change(async () => {
       await getClient().assignAgents(workflow.id, { agentIds });
       await workflowsAnswer.mutate();
     }, `Assignments of ${workflow.name} saved.`);
+
+  const columns: (Column<Agent> | false)[] = [
+    {
+      label: 'Name',
+      className: 'long',
+      cell: (agent) => (
+        <>
+          <strong>{agent.name}</strong>
+          {agent.description && <div className="muted small">{agent.description}</div>}
+          {agent.capabilities.length > 0 && <div className="muted small">{agent.capabilities.join(', ')}</div>}
+        </>
+      ),
+    },
+    { label: 'Status', testId: 'agent-status', cell: (agent) => <AgentStatusDot agent={agent} withText /> },
+    { label: 'Tasks', testId: 'agent-tasks', cell: (agent) => `${agent.totalTasks} (${agent.failedTasks} failed)` },
+    { label: 'Success rate', testId: 'agent-success', cell: (agent) => percent(agent.successRate) },
+    {
+      label: 'Last seen',
+      title: (agent) => (agent.lastSeen ? formatTime(agent.lastSeen) : undefined),
+      cell: (agent) => lastSeenWords(agent),
+    },
+    {
+      label: 'Workflows',
+      cell: (agent) => <AgentWorkflows agent={agent} workflows={workflows} canEdit={isAdmin} onChange={assign} />,
+    },
+    isAdmin && {
+      label: 'Key',
+      cell: (agent) =>
+        !agent.revoked && (
+          <div className="row">
+            <ConfirmButton
+              label="Rotate key"
+              question={`New key for ${agent.name}? The old one stops working.`}
+              confirmLabel="Rotate"
+              onConfirm={() => change(() => getClient().rotateAgentKey(agent.id))}
+            />
+            <ConfirmButton
+              label="Revoke"
+              question={`Revoke ${agent.name}'s key?`}
+              confirmLabel="Revoke"
+              danger
+              onConfirm={() => change(() => getClient().revokeAgent(agent.id))}
+            />
+          </div>
+        ),
+    },
+  ];
 
   return (
     <div className="agents-page">
@@ -143,19 +181,9 @@ export function AgentsPage() {
           Assign the agent to a workflow below to put it to work.
         </OneTimeSecret>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      {status && (
-        <p className="ok" role="status">
-          {status}
-        </p>
-      )}
+      {messages}
       {isAdmin && (
-        <form className="card form-grid" onSubmit={register} aria-labelledby="register-agent">
-          <h2 id="register-agent">Register an agent</h2>
+        <CreateForm id="register-agent" title="Register an agent" submitLabel="Register agent" onSubmit={register}>
           <label>
             Name
             <input name="name" required maxLength={200} />
@@ -168,83 +196,15 @@ export function AgentsPage() {
             Capabilities
             <input name="capabilities" placeholder="comma separated" />
           </label>
-          <button type="submit" className="primary">
-            Register agent
-          </button>
-        </form>
+        </CreateForm>
       )}
-      {agents.error ? (
-        <ErrorState error={agents.error} retry={() => void agents.mutate()} />
-      ) : !agents.data ? (
-        <Loading what="agents" />
-      ) : agents.data.length === 0 ? (
-        <Empty>No agents registered.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table className="table responsive" data-testid="agents-table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Status</th>
-                <th>Tasks</th>
-                <th>Success rate</th>
-                <th>Last seen</th>
-                <th>Workflows</th>
-                {isAdmin && <th>Key</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {agents.data.map((agent) => (
-                <tr key={agent.id} data-testid="agent-row" data-agent-id={agent.id}>
-                  <td data-label="Name" className="long">
-                    <strong>{agent.name}</strong>
-                    {agent.description && <div className="muted small">{agent.description}</div>}
-                    {agent.capabilities.length > 0 && (
-                      <div className="muted small">{agent.capabilities.join(', ')}</div>
-                    )}
-                  </td>
-                  <td data-label="Status" data-testid="agent-status">
-                    <AgentStatusDot agent={agent} withText />
-                  </td>
-                  <td data-label="Tasks" data-testid="agent-tasks">
-                    {agent.totalTasks} ({agent.failedTasks} failed)
-                  </td>
-                  <td data-label="Success rate" data-testid="agent-success">
-                    {percent(agent.successRate)}
-                  </td>
-                  <td data-label="Last seen" title={agent.lastSeen ? formatTime(agent.lastSeen) : undefined}>
-                    {lastSeenWords(agent)}
-                  </td>
-                  <td data-label="Workflows">
-                    <AgentWorkflows agent={agent} workflows={workflows} canEdit={isAdmin} onChange={assign} />
-                  </td>
-                  {isAdmin && (
-                    <td data-label="Key">
-                      {!agent.revoked && (
-                        <div className="row">
-                          <ConfirmButton
-                            label="Rotate key"
-                            question={`New key for ${agent.name}? The old one stops working.`}
-                            confirmLabel="Rotate"
-                            onConfirm={() => void act(() => getClient().rotateAgentKey(agent.id))}
-                          />
-                          <ConfirmButton
-                            label="Revoke"
-                            question={`Revoke ${agent.name}'s key?`}
-                            confirmLabel="Revoke"
-                            danger
-                            onConfirm={() => void act(() => getClient().revokeAgent(agent.id))}
-                          />
-                        </div>
-                      )}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <RecordTable
+        answer={agents}
+        what="agents"
+        testId="agents-table"
+        columns={columns}
+        rowAttributes={(agent) => ({ 'data-testid': 'agent-row', 'data-agent-id': agent.id })}
+      />
     </div>
   );
 }

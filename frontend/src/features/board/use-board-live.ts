@@ -12,7 +12,7 @@ const MOVE_HIGHLIGHT_MS = 1600;
 
 /**
  * Keeps the board's SWR cache in step with the `workflow:<id>` channel: tasks are upserted from the event's
- * data, comments and suggestions refresh the drawer's lists, and cards moved by someone else are flagged
+ * data, comments and suggestions refresh the drawer's lists and their card's counts, and cards moved by someone else are flagged
  * for a moment so they animate into place.
  */
 export function useBoardLive(workflowId: string, myId: string | undefined): Set<string> {
@@ -63,6 +63,7 @@ export function useBoardLive(workflowId: string, myId: string | undefined): Set<
       } else if (entity === 'comment') {
         const comment = event.data as Comment;
         void mutate(swrKeys.comments(comment.taskId));
+        refreshTask(comment.taskId).catch(() => undefined); // the card's comment count
       } else if (entity === 'suggestion') {
         const suggestion = event.data as Suggestion;
         if (suggestion.taskId) {

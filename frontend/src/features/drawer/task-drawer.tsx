@@ -230,13 +230,14 @@ function TaskSuggestions({ taskId, task, canDecide }: { taskId: string; task: Ta
       {decided.length > 0 && (
         <ul className="suggestion-list">
           {decided.map((suggestion) => (
-            <li key={suggestion.id}>
+            <li key={suggestion.id} data-testid="decided-suggestion" data-suggestion-id={suggestion.id}>
               <span className={`status-pill sg-${suggestion.status}`}>{suggestion.status}</span> {suggestion.action}{' '}
               <span className="muted">
                 ({percent(suggestion.confidence)} confident
                 {suggestion.decidedByName ? `, decided by ${suggestion.decidedByName}` : ''}
                 {suggestion.decisionNote ? `: “${suggestion.decisionNote}”` : ''})
               </span>
+              {suggestion.response !== null && <p className="small">Answer: {suggestion.response}</p>}
             </li>
           ))}
         </ul>

@@ -1,11 +1,12 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
-import { ROLES, type Role, type User } from '@tandem/shared';
+import { useState } from 'react';
+import { ROLES, type Role, type UpdateUserRequest, type User } from '@tandem/shared';
+import { CreateForm, RecordTable, useActions, type Column } from '@/lib/admin-list';
 import { errorMessage, getClient, isConflict } from '@/lib/client';
 import { fetchAll } from '@/lib/directory';
 import { ConfirmButton, OneTimeSecret } from '@/lib/one-time-secret';
-import { Empty, ErrorState, Loading } from '@/lib/states';
+import { Empty } from '@/lib/states';
 import { field, useApi } from '@/lib/use-api';
 import { swrKeys } from '@/lib/swr-keys';
 import { useSession } from '@/features/shell/use-session';
@@ -30,34 +31,17 @@ export function PeoplePage() {
     fetchAll((cursor) => getClient().listUsers({ limit: 200, cursor })),
   );
   const [issued, setIssued] = useState<Issued>();
-  const [error, setError] = useState<string>();
-  const [status, setStatus] = useState<string>();
+  const replace = (saved: User) =>
+    users.mutate((current) => current?.map((user) => (user.id === saved.id ? saved : user)), { revalidate: false });
+  const { act, messages } = useActions(async (caught) => {
+    if (!isConflict(caught)) return errorMessage(caught);
+    if (caught.current) await replace(caught.current as User);
+    return 'Someone else changed this person meanwhile; the list shows their change. Try again.';
+  });
 
   if (!isAdmin) return <Empty>Only admins manage people.</Empty>;
 
-  const replace = (saved: User) =>
-    users.mutate((current) => current?.map((user) => (user.id === saved.id ? saved : user)), { revalidate: false });
-
-  const act = async (work: () => Promise<void>, done?: string) => {
-    setError(undefined);
-    setStatus(undefined);
-    try {
-      await work();
-      if (done) setStatus(done);
-    } catch (caught) {
-      if (isConflict(caught) && caught.current) await replace(caught.current as User);
-      setError(
-        isConflict(caught)
-          ? 'Someone else changed this person meanwhile; the list shows their change. Try again.'
-          : errorMessage(caught),
-      );
-    }
-  };
-
-  const create = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const formElement = event.currentTarget;
-    const form = new FormData(formElement);
+  const create = (form: FormData, formElement: HTMLFormElement) =>
     void act(async () => {
       const created = await getClient().createUser({
         email: field(form, 'email').trim(),
@@ -69,7 +53,89 @@ export function PeoplePage() {
       if (temporaryPassword) setIssued({ who: `${user.name} (${user.email})`, password: temporaryPassword });
       formElement.reset();
     });
-  };
+
+  const update = (user: User, patch: Omit<UpdateUserRequest, 'version'>, done: string) =>
+    void act(async () => {
+      await replace(await getClient().updateUser(user.id, { ...patch, version: user.version }));
+    }, done);
+
+  const columns: Column<User>[] = [
+    {
+      label: 'Name',
+      cell: (user) => (
+        <>
+          <strong>{user.name}</strong>
+          {user.id === session.user?.id && <span className="muted small"> (you)</span>}
+        </>
+      ),
+    },
+    { label: 'Email', className: 'long', cell: (user) => user.email },
+    {
+      label: 'Role',
+      cell: (user) => {
+        const self = user.id === session.user?.id;
+        return (
+          <select
+            aria-label={`Role of ${user.name}`}
+            value={user.role}
+            disabled={self}
+            title={self ? 'You cannot change your own role' : undefined}
+            onChange={(event) => {
+              const role = event.target.value as Role;
+              update(user, { role }, `${user.name} is now ${role}.`);
+            }}
+          >
+            {ROLES.map((role) => (
+              <option key={role} value={role}>
+                {role}
+              </option>
+            ))}
+          </select>
+        );
+      },
+    },
+    {
+      label: 'Status',
+      cell: (user) => (
+        <span className={user.disabled ? 'status-pill disabled' : 'status-pill active'}>
+          {user.disabled ? 'disabled' : 'active'}
+        </span>
+      ),
+    },
+    {
+      label: 'Actions',
+      cell: (user) => (
+        <div className="row">
+          {user.disabled ? (
+            <button type="button" onClick={() => update(user, { disabled: false }, `${user.name} can sign in again.`)}>
+              Enable
+            </button>
+          ) : (
+            <ConfirmButton
+              label="Disable"
+              question={`Disable ${user.name}? They are signed out and cannot sign in.`}
+              confirmLabel="Disable"
+              danger
+              disabled={user.id === session.user?.id}
+              onConfirm={() => update(user, { disabled: true }, `${user.name} is disabled.`)}
+            />
+          )}
+          <ConfirmButton
+            label="Reset password"
+            question={`Give ${user.name} a new one-time password? Their sessions end.`}
+            confirmLabel="Reset"
+            onConfirm={() =>
+              void act(async () => {
+                const { temporaryPassword } = await getClient().resetPassword(user.id);
+                setIssued({ who: `${user.name} (${user.email})`, password: temporaryPassword });
+                await users.mutate(); // the reset bumped the user's version
+              })
+            }
+          />
+        </div>
+      ),
+    },
+  ];
 
   return (
     <div className="people-page">
@@ -79,18 +145,8 @@ export function PeoplePage() {
           One-time password for <strong>{issued.who}</strong>. Give it to them privately; they sign in with it.
         </OneTimeSecret>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-      {status && (
-        <p className="ok" role="status">
-          {status}
-        </p>
-      )}
-      <form className="card form-grid" onSubmit={create} aria-labelledby="add-person">
-        <h2 id="add-person">Add a person</h2>
+      {messages}
+      <CreateForm id="add-person" title="Add a person" submitLabel="Add person" onSubmit={create}>
         <label>
           Email
           <input name="email" type="email" required maxLength={320} autoComplete="off" />
@@ -109,117 +165,14 @@ export function PeoplePage() {
             ))}
           </select>
         </label>
-        <button type="submit" className="primary">
-          Add person
-        </button>
-      </form>
-      {users.error ? (
-        <ErrorState error={users.error} retry={() => void users.mutate()} />
-      ) : !users.data ? (
-        <Loading what="people" />
-      ) : users.data.length === 0 ? (
-        <Empty>No people yet.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table className="table responsive" data-testid="people-table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Email</th>
-                <th>Role</th>
-                <th>Status</th>
-                <th>Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.map((user) => {
-                const self = user.id === session.user?.id;
-                return (
-                  <tr key={user.id} data-testid="person-row" data-email={user.email}>
-                    <td data-label="Name">
-                      <strong>{user.name}</strong>
-                      {self && <span className="muted small"> (you)</span>}
-                    </td>
-                    <td data-label="Email" className="long">
-                      {user.email}
-                    </td>
-                    <td data-label="Role">
-                      <select
-                        aria-label={`Role of ${user.name}`}
-                        value={user.role}
-                        disabled={self}
-                        title={self ? 'You cannot change your own role' : undefined}
-                        onChange={(event) => {
-                          const role = event.target.value as Role;
-                          void act(async () => {
-                            await replace(await getClient().updateUser(user.id, { role, version: user.version }));
-                          }, `${user.name} is now ${role}.`);
-                        }}
-                      >
-                        {ROLES.map((role) => (
-                          <option key={role} value={role}>
-                            {role}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td data-label="Status">
-                      <span className={user.disabled ? 'status-pill disabled' : 'status-pill active'}>
-                        {user.disabled ? 'disabled' : 'active'}
-                      </span>
-                    </td>
-                    <td data-label="Actions">
-                      <div className="row">
-                        {user.disabled ? (
-                          <button
-                            type="button"
-                            onClick={() =>
-                              void act(async () => {
-                                await replace(
-                                  await getClient().updateUser(user.id, { disabled: false, version: user.version }),
-                                );
-                              }, `${user.name} can sign in again.`)
-                            }
-                          >
-                            Enable
-                          </button>
-                        ) : (
-                          <ConfirmButton
-                            label="Disable"
-                            question={`Disable ${user.name}? They are signed out and cannot sign in.`}
-                            confirmLabel="Disable"
-                            danger
-                            disabled={self}
-                            onConfirm={() =>
-                              void act(async () => {
-                                await replace(
-                                  await getClient().updateUser(user.id, { disabled: true, version: user.version }),
-                                );
-                              }, `${user.name} is disabled.`)
-                            }
-                          />
-                        )}
-                        <ConfirmButton
-                          label="Reset password"
-                          question={`Give ${user.name} a new one-time password? Their sessions end.`}
-                          confirmLabel="Reset"
-                          onConfirm={() =>
-                            void act(async () => {
-                              const { temporaryPassword } = await getClient().resetPassword(user.id);
-                              setIssued({ who: `${user.name} (${user.email})`, password: temporaryPassword });
-                              await users.mutate(); // the reset bumped the user's version
-                            })
-                          }
-                        />
-                      </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      </CreateForm>
+      <RecordTable
+        answer={users}
+        what="people"
+        testId="people-table"
+        columns={columns}
+        rowAttributes={(user) => ({ 'data-testid': 'person-row', 'data-email': user.email })}
+      />
     </div>
   );
 }

@@ -5,13 +5,16 @@ import {
   TASK_STATUSES,
   WORKFLOW_STATUSES,
   type Agent,
+  type Reviewers,
+  type Role,
   type TaskStatus,
+  type TimeoutAction,
   type WipLimitsPatch,
   type Workflow,
   type WorkflowStatus,
 } from '@tandem/shared';
 import { errorMessage, getClient, isConflict } from '@/lib/client';
-import { useAgents } from '@/lib/directory';
+import { useAgents, usePeople } from '@/lib/directory';
 import { COLUMN_TITLES } from '@/lib/format';
 import { ConfirmButton } from '@/lib/one-time-secret';
 import { ErrorState, Loading } from '@/lib/states';
@@ -197,25 +200,101 @@ function WipForm({ workflow, canEdit, onSaved }: FormProps) {
   );
 }
 
+/** A duration as an amount and a unit, the unit picked from minutes, hours and days. */
+function DurationInput({ prefix, seconds, label }: { prefix: string; seconds: number | null; label: string }) {
+  const split = splitTtl(seconds);
+  return (
+    <div className="row">
+      <label>
+        {label}
+        <input name={`${prefix}Amount`} type="number" min={1} step="any" required defaultValue={split.amount || '24'} />
+      </label>
+      <label>
+        Unit
+        <select name={`${prefix}Unit`} defaultValue={split.unit}>
+          {TIME_UNITS.map((unit) => (
+            <option key={unit.value} value={unit.value}>
+              {unit.label}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
+const durationOf = (form: FormData, prefix: string) =>
+  Math.round(Number(field(form, `${prefix}Amount`)) * Number(field(form, `${prefix}Unit`)));
+
+const ESCALATION_ROLES: Role[] = ['approver', 'admin'];
+
+/** Who hears of an escalation: roles and/or named people; nobody picked means every admin. */
+function EscalationReviewers({ reviewers }: { reviewers: Reviewers | null | undefined }) {
+  const people = usePeople();
+  const candidates = (people.data ?? []).filter((person) => !person.disabled && person.role !== 'viewer');
+  return (
+    <fieldset className="stack tight">
+      <legend>Escalate to</legend>
+      {ESCALATION_ROLES.map((role) => (
+        <label className="inline" key={role}>
+          <input
+            type="checkbox"
+            name="escalateRole"
+            value={role}
+            defaultChecked={reviewers?.roles?.includes(role) ?? false}
+          />{' '}
+          Every {role}
+        </label>
+      ))}
+      <label>
+        These people
+        <select
+          key={people.data ? 'loaded' : 'loading'} // defaultValue applies once the options exist
+          name="escalateUser"
+          multiple
+          size={Math.min(5, Math.max(2, candidates.length))}
+          defaultValue={reviewers?.users ?? []}
+          aria-describedby="escalate-help"
+        >
+          {candidates.map((person) => (
+            <option key={person.id} value={person.id}>
+              {person.name} ({person.role})
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="muted small" id="escalate-help">
+        Nobody picked: every admin hears of it.
+      </p>
+    </fieldset>
+  );
+}
+
 function PolicyForm({ workflow, canEdit, onSaved }: FormProps) {
   const { save, shown } = useSave(onSaved);
-  const ttl = splitTtl(workflow.policy.suggestionTtlSeconds);
-  const [autoApprove, setAutoApprove] = useState(workflow.policy.autoApproveAbove !== null);
-  const [limited, setLimited] = useState(workflow.policy.suggestionTtlSeconds !== null);
+  const { policy } = workflow;
+  const [autoApprove, setAutoApprove] = useState(policy.autoApproveAbove !== null);
+  const [limited, setLimited] = useState(policy.suggestionTtlSeconds !== null);
+  const [escalateAfter, setEscalateAfter] = useState(policy.escalateAfterSeconds != null);
   useEffect(() => {
     setAutoApprove(workflow.policy.autoApproveAbove !== null);
     setLimited(workflow.policy.suggestionTtlSeconds !== null);
+    setEscalateAfter(workflow.policy.escalateAfterSeconds != null);
   }, [workflow.policy]);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const amount = Number(field(form, 'ttlAmount'));
+    const roles = form.getAll('escalateRole').map(String) as Role[];
+    const users = form.getAll('escalateUser').map(String);
     void save(() =>
       getClient().updateWorkflow(workflow.id, {
         policy: {
           requiredApprovals: Number(field(form, 'requiredApprovals')),
           separationOfDuties: form.get('separationOfDuties') === 'on',
-          suggestionTtlSeconds: limited ? Math.round(amount * Number(field(form, 'ttlUnit'))) : null,
+          suggestionTtlSeconds: limited ? durationOf(form, 'ttl') : null,
+          timeoutAction: limited ? (field(form, 'timeoutAction') as TimeoutAction) : (policy.timeoutAction ?? 'expire'),
+          escalateAfterSeconds: escalateAfter ? durationOf(form, 'escalate') : null,
+          escalationReviewers: roles.length || users.length ? { roles, users } : null,
           autoApproveAbove: autoApprove ? Number(field(form, 'autoApproveAbove')) / 100 : null,
         },
         version: workflow.version,
@@ -234,47 +313,45 @@ function PolicyForm({ workflow, canEdit, onSaved }: FormProps) {
               min={1}
               max={10}
               required
-              defaultValue={workflow.policy.requiredApprovals}
+              defaultValue={policy.requiredApprovals}
             />
           </label>
           <label className="inline">
-            <input name="separationOfDuties" type="checkbox" defaultChecked={workflow.policy.separationOfDuties} />{' '}
-            Separation of duties: whoever created or last changed the task may not approve suggestions on it
+            <input name="separationOfDuties" type="checkbox" defaultChecked={policy.separationOfDuties} /> Separation of
+            duties: whoever created or last changed the task may not approve suggestions on it
           </label>
           <label className="inline">
             <input type="checkbox" checked={limited} onChange={(event) => setLimited(event.target.checked)} /> Time
             limit for a decision
           </label>
           {limited && (
-            <div className="row">
+            <>
+              <DurationInput prefix="ttl" seconds={policy.suggestionTtlSeconds} label="Decide within" />
               <label>
-                Decide within
-                <input
-                  name="ttlAmount"
-                  type="number"
-                  min={1}
-                  step="any"
-                  required
-                  defaultValue={ttl.amount || '24'}
-                  aria-describedby="ttl-help"
-                />
-              </label>
-              <label>
-                Unit
-                <select name="ttlUnit" defaultValue={ttl.unit}>
-                  {TIME_UNITS.map((unit) => (
-                    <option key={unit.value} value={unit.value}>
-                      {unit.label}
-                    </option>
-                  ))}
+                When the time is up
+                <select name="timeoutAction" defaultValue={policy.timeoutAction ?? 'expire'}>
+                  <option value="expire">It expires: the agent is told and may ask again</option>
+                  <option value="reject">It is rejected: the agent is told no</option>
                 </select>
               </label>
-            </div>
+            </>
           )}
-          <p className="muted small" id="ttl-help">
-            At half the time limit an undecided suggestion is escalated to admins. When the time is up it expires: it is
-            never approved by a timeout, and the agent is told.
-          </p>
+          <p className="muted small">A timeout never approves anything.</p>
+          <label>
+            Escalate an undecided suggestion
+            <select
+              name="escalateWhen"
+              value={escalateAfter ? 'after' : 'halfway'}
+              onChange={(event) => setEscalateAfter(event.target.value === 'after')}
+            >
+              <option value="halfway">At half the time limit (never without one)</option>
+              <option value="after">After a set time</option>
+            </select>
+          </label>
+          {escalateAfter && (
+            <DurationInput prefix="escalate" seconds={policy.escalateAfterSeconds ?? null} label="Escalate after" />
+          )}
+          <EscalationReviewers reviewers={policy.escalationReviewers} />
           <label className="inline">
             <input type="checkbox" checked={autoApprove} onChange={(event) => setAutoApprove(event.target.checked)} />{' '}
             Approve automatically when the agent is confident enough
@@ -288,7 +365,7 @@ function PolicyForm({ workflow, canEdit, onSaved }: FormProps) {
                 min={0}
                 max={100}
                 required
-                defaultValue={Math.round((workflow.policy.autoApproveAbove ?? 0.95) * 100)}
+                defaultValue={Math.round((policy.autoApproveAbove ?? 0.95) * 100)}
               />
             </label>
           )}

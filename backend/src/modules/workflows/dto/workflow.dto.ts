@@ -18,10 +18,12 @@ import {
 } from 'class-validator';
 import {
   ROLES,
+  TIMEOUT_ACTIONS,
   WORKFLOW_STATUSES,
   type AssignAgentsRequest,
   type Reviewers,
   type Role,
+  type TimeoutAction,
   type WipLimit,
   type WipLimitsPatch,
   type CreateWorkflowRequest,
@@ -80,6 +82,18 @@ export class PolicyDto implements Partial<WorkflowPolicy> {
   @ValidateNested()
   @Type(() => ReviewersDto)
   escalationReviewers?: ReviewersDto | null;
+
+  /** At the time limit: `expire` (default) or `reject`; never an approval. */
+  @IsOptional()
+  @IsIn(TIMEOUT_ACTIONS)
+  timeoutAction?: TimeoutAction;
+
+  /** Escalate this many seconds after a suggestion is made; null: at half the time limit. */
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(30 * 24 * 3600)
+  escalateAfterSeconds?: number | null;
 }
 
 export class WipLimitDto implements WipLimit {
