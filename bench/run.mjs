@@ -322,7 +322,11 @@ async function main() {
         ...(await closedLoop([{ kind: 'move', concurrency, items: setup.tasks }])),
       });
     }
-    const decisionsNeeded = Math.ceil(400 * settings.durationS * (quick ? 0.25 : 1));
+    // Suggestions to decide: enough for the goal's rate, but no more than 3× what the moves just reached (posting
+    // them is itself a write: on a slow or busy machine the goal's count would take longer than the runs).
+    const measuredRate = Math.max(50, ...results.writes.map((w) => w.perSecond));
+    const enough = (goalRate, share) => Math.ceil(Math.min(goalRate * share, measuredRate * 3) * settings.durationS);
+    const decisionsNeeded = enough(400, quick ? 0.25 : 1);
     for (const concurrency of settings.decisionConcurrency) {
       log(`write path: posting ${decisionsNeeded} suggestions, then deciding them at concurrency ${concurrency}`);
       const posted = await postSuggestions(
@@ -337,7 +341,7 @@ async function main() {
     }
 
     // Across boards: half the writers move tasks, half decide suggestions, over every board at once.
-    const boardDecisions = Math.ceil((GOALS.boardsPerSecond / 2) * settings.durationS * (quick ? 0.2 : 1));
+    const boardDecisions = enough(GOALS.boardsPerSecond / 2, quick ? 0.2 : 1);
     log(`write path: posting ${boardDecisions} suggestions over ${settings.boards} boards`);
     const boardPosts = await postSuggestions(cluster.url, setup.agentKey, setup.boardTasks, boardDecisions, 'boards');
     const movers = Math.ceil(settings.boardWriters / 2);
