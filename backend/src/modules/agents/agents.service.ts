@@ -8,7 +8,7 @@ import { DEFAULT_PAGE_SIZE, toPage, type PageQueryDto } from '../../common/pagin
 import { WritePath } from '../../core/write-path.service';
 import { AgentPresencePort } from './agent-presence.port';
 import { AgentTaskStatsPort, type AgentTaskStats } from './agent-task-stats.port';
-import { AGENT_KEY_PREFIX, newSecret, sha256Hex } from '../auth/secrets';
+import { AGENT_KEY_PREFIX, newSecret, sha256Hex } from '../../common/secrets';
 import type { CreateAgentDto, UpdateAgentDto } from './dto/agent.dto';
 import { AgentEntity } from './entities/agent.entity';
 

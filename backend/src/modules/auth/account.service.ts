@@ -8,7 +8,7 @@ import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
 import type { ChangePasswordDto } from './dto/password.dto';
 import { SessionEntity } from './entities/session.entity';
-import { hashPassword, verifyPassword } from './secrets';
+import { hashPassword, verifyPassword } from '../../common/secrets';
 import { endSessions } from './sessions';
 
 function human(caller: Caller): Extract<Caller, { type: 'human' }> {

@@ -24,7 +24,7 @@ import {
   SESSION_TOKEN_PREFIX,
   sha256Hex,
   verifyPasswordConstantCost,
-} from './secrets';
+} from '../../common/secrets';
 
 /** A two-factor challenge lives this long, and allows this many wrong codes. */
 const CHALLENGE_TTL_MS = 5 * 60_000;

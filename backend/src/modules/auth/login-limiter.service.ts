@@ -3,7 +3,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { MemoryCounterStorage, type CounterStorage } from '../../common/counter-storage';
 import { COUNTER_STORAGE } from '../../common/rate-limit';
 import { loadConfig } from '../../config';
-import { sha256Hex } from './secrets';
+import { sha256Hex } from '../../common/secrets';
 
 export interface LoginBlock {
   scope: 'account' | 'address';

@@ -7,7 +7,7 @@ import { AuthService } from './auth.service';
 import { UsersService } from '../users/users.service';
 import type { MfaDisableDto } from './dto/mfa.dto';
 import { matchMfaCode, spendMfaCode } from './mfa-codes';
-import { verifyPassword } from './secrets';
+import { verifyPassword } from '../../common/secrets';
 import { newRecoveryCodes, newTotpEnrolment, recoveryCodeHash, totpStep } from './totp';
 
 function humanId(caller: Caller): string {

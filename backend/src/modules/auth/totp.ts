@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import QRCode from 'qrcode';
-import { sha256Hex } from './secrets';
+import { sha256Hex } from '../../common/secrets';
 
 /** RFC 6238 with the parameters every authenticator app supports: SHA-1, 6 digits, 30 s. */
 const PERIOD_SECONDS = 30;

@@ -7,7 +7,7 @@ import { applyPatch } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { DEFAULT_PAGE_SIZE, toPage, type PageQueryDto } from '../../common/paging';
 import { WritePath, type WriteTx } from '../../core/write-path.service';
-import { hashPassword } from '../auth/secrets';
+import { hashPassword } from '../../common/secrets';
 import type { CreateUserDto } from './dto/create-user.dto';
 import type { UpdateUserDto } from './dto/update-user.dto';
 import { UserEntity } from './entities/user.entity';
