@@ -44,6 +44,8 @@ class Environment {
   @IsOptional() @IsEmail({ require_tld: false }) ADMIN_EMAIL?: string;
   @IsOptional() @IsString() ADMIN_PASSWORD?: string;
   @IsOptional() @IsIn(FLAG) DEMO?: string;
+  @IsOptional() @Min(10) @IsInt() DEMO_PACE_MS?: number;
+  @IsOptional() @Min(100) @IsInt() DEMO_COMMENT_EVERY_MS?: number;
   @IsOptional() @IsIn(FLAG) LOG_REQUESTS?: string;
   @IsOptional() @Min(1) @IsInt() SESSION_TTL_HOURS?: number;
   @IsOptional()
@@ -129,6 +131,9 @@ export interface TandemConfig {
   adminEmail: string | undefined;
   adminPassword: string | undefined;
   demo: boolean;
+  /** The demo agents' rhythm: the average pause between two steps, and between two comments, of one agent. */
+  demoPaceMs: number;
+  demoCommentEveryMs: number;
   /** Session lifetime. */
   sessionTtlHours: number;
   /** Prefix for Redis keys, so test runs and deployments sharing one Redis do not collide. */
@@ -254,6 +259,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): TandemConfig {
     adminEmail: vars.ADMIN_EMAIL,
     adminPassword: vars.ADMIN_PASSWORD,
     demo: vars.DEMO !== '0',
+    demoPaceMs: vars.DEMO_PACE_MS ?? 5000,
+    demoCommentEveryMs: vars.DEMO_COMMENT_EVERY_MS ?? 60_000,
     sessionTtlHours: vars.SESSION_TTL_HOURS ?? 24 * 7,
     redisPrefix: vars.TANDEM_REDIS_PREFIX ?? 'tandem',
     nodeId: vars.TANDEM_NODE_ID ?? `node-${process.pid}`,

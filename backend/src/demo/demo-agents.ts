@@ -9,6 +9,8 @@ export interface DemoOptions {
   adminPassword: string;
   /** Average pause between two actions of one agent (default 5 s: a gentle pace a person can follow). */
   paceMs?: number;
+  /** Average time between two comments of one agent (default a minute, ±20 %), whatever its pace. */
+  commentEveryMs?: number;
   log?: (line: string) => void;
 }
 
@@ -50,6 +52,9 @@ export function currentRound(board: Task[]): number {
 /** A comment about once a minute per agent (with some jitter), not one per step. */
 export const COMMENT_EVERY_MS = 60_000;
 
+/** The wait before an agent's next comment: `every` ±20 %. */
+export const commentGap = (every: number) => every * (0.8 + Math.random() * 0.4);
+
 const COMMENTS = [
   'Started on this; first notes are in the draft.',
   'Looks good to me so far.',
@@ -62,9 +67,6 @@ const COMMENTS = [
 const NEXT: Partial<Record<TaskStatus, TaskStatus>> = { pending: 'in_progress', in_progress: 'review' };
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
-
-/** When the reviewer may comment next (one reviewer per process). */
-let nextComment = 0;
 
 /** Each simulated agent is a role with one step; steps only use what any agent gets: `TandemClient`. */
 interface DemoAgent {
@@ -131,11 +133,10 @@ const AGENTS: DemoAgent[] = [
   },
   {
     name: 'demo-reviewer',
-    description: 'Simulated agent: comments on work and proposes finishing touches',
+    description: 'Simulated agent: reviews work and proposes finishing touches',
     async step(client, workflowId, ask) {
       const board = (await client.listTasks(workflowId)).items;
       const inReview = board.filter((task: Task) => task.status === 'review' && task.pendingSuggestions === 0);
-      const active = board.filter((task: Task) => task.status === 'in_progress');
       if (inReview.length && Math.random() < 0.6) {
         const task = pick(inReview);
         await ask({
@@ -146,13 +147,20 @@ const AGENTS: DemoAgent[] = [
           payload: { status: 'completed' },
           confidence: 0.7,
         });
-      } else if (active.length && Date.now() >= nextComment) {
-        nextComment = Date.now() + COMMENT_EVERY_MS * (0.8 + Math.random() * 0.4);
-        await client.addComment(pick(active).id, { body: pick(COMMENTS) });
       }
     },
   },
 ];
+
+/** A note on a task in progress or in review, as each agent leaves now and then (see `commentEveryMs`). */
+async function comment(client: TandemClient, workflowId: string): Promise<boolean> {
+  const active = (await client.listTasks(workflowId)).items.filter(
+    (task) => task.status === 'in_progress' || task.status === 'review',
+  );
+  if (!active.length) return false;
+  await client.addComment(pick(active).id, { body: pick(COMMENTS) });
+  return true;
+}
 
 /** Registers the agent, or gives an existing demo agent of that name a fresh key (keys are shown only once). */
 async function agentKey(admin: TandemClient, agent: DemoAgent): Promise<{ id: string; key: string }> {
@@ -173,6 +181,7 @@ async function agentKey(admin: TandemClient, agent: DemoAgent): Promise<{ id: st
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const log = options.log ?? ((line: string) => console.log(`[demo] ${line}`));
   const paceMs = options.paceMs ?? 5000;
+  const commentEveryMs = options.commentEveryMs ?? COMMENT_EVERY_MS;
   const admin = new TandemClient({ baseUrl: options.baseUrl });
   await admin.login({ email: options.adminEmail, password: options.adminPassword });
   const workflows = (await admin.listWorkflows({ limit: 500 })).items;
@@ -222,10 +231,17 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         if (!stopped) log(`${agent.name} heard: "${suggestion.action}" was ${suggestion.status}`);
       })().catch((error: unknown) => report(agent.name, error));
     };
+    // Each agent's own comment clock: its first note comes a gap after it starts, the next a gap after that.
+    let nextComment = Date.now() + commentGap(commentEveryMs);
+    const step = async () => {
+      await agent.step(client, workflow.id, ask);
+      if (Date.now() >= nextComment && (await comment(client, workflow.id)))
+        nextComment = Date.now() + commentGap(commentEveryMs);
+    };
     const loop = () => {
       if (stopped) return;
       void status('busy')
-        .then(() => agent.step(client, workflow.id, ask))
+        .then(step)
         .catch((error: unknown) => report(agent.name, error))
         .finally(() => {
           if (stopped) return;

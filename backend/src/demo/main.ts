@@ -14,7 +14,13 @@ async function main() {
     console.error('Set ADMIN_PASSWORD (and ADMIN_EMAIL if not admin@tandem.local): the demo registers its agents.');
     process.exit(1);
   }
-  const demo = await startDemo({ baseUrl, adminEmail, adminPassword });
+  const demo = await startDemo({
+    baseUrl,
+    adminEmail,
+    adminPassword,
+    paceMs: config.demoPaceMs,
+    commentEveryMs: config.demoCommentEveryMs,
+  });
   console.log(`Open ${baseUrl} to watch the board; Ctrl-C stops the agents.`);
   const stop = () => {
     void demo.stop().then(() => process.exit(0));
