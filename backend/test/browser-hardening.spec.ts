@@ -1,15 +1,6 @@
-import { createServer } from 'node:net';
+import { freePort } from '../../scripts/cluster-lib.mjs';
 import { connected, rawSocket } from './support/nodes';
 import { ADMIN, bearer, startTestApp, type TestApp } from './support/test-app';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 async function cookieLogin(t: TestApp, headers: Record<string, string> = {}) {
   const response = await t.http.post('/api/auth/login').set(headers).send(ADMIN).expect(200);

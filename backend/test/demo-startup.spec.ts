@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -7,17 +6,10 @@ import type { AuditEntry, Comment, Suggestion, Task, Workflow } from '@tandem/sh
 import { COMMENT_EVERY_MS, currentRound, DEMO_WORKFLOW_NAME, roundTitles } from '../src/demo/demo-agents';
 import { startTandem, type RunningTandem } from '../src/start';
 import { CREDENTIALS_FILE } from '../src/startup-banner';
+import { freePort } from '../../scripts/cluster-lib.mjs';
 
 const COMMENT_EVERY = 2000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
