@@ -85,12 +85,14 @@ const AGENTS: DemoAgent[] = [
     name: 'demo-planner',
     description: 'Simulated agent: plans the work and adds tasks',
     async step(client, workflowId, ask) {
-      const board = (await client.listTasks(workflowId)).items;
-      const open = board.filter((task) => task.status !== 'completed' && task.status !== 'failed');
-      // Never propose what exists already, or what is already waiting for a human as a `task.create`.
+      // Never propose what exists already, or what is already waiting for a human as a `task.create`. The pending
+      // ones are read first: one approved between the two reads is then on the board (read the other way round, it
+      // would be in neither and proposed twice).
       const proposed = (await client.listSuggestions({ workflowId, status: 'pending', limit: 500 })).items
         .filter((suggestion) => suggestion.kind === 'task.create')
         .map((suggestion) => suggestion.payload.title);
+      const board = (await client.listTasks(workflowId)).items;
+      const open = board.filter((task) => task.status !== 'completed' && task.status !== 'failed');
       const taken = new Set<unknown>([...board.map((task) => task.title), ...proposed]);
       const missing = roundTitles(currentRound(board)).filter((title) => !taken.has(title));
       if (open.length >= 8 || missing.length === 0) return;
