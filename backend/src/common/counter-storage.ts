@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { createClient } from 'redis';
+import { closeRedis } from './redis-close';
 
 /** A key's count in its window, and the time left in that window. */
 export interface Count {
@@ -108,7 +109,7 @@ export class RedisCounterStorage implements CounterStorage {
   }
 
   async onApplicationShutdown() {
-    await this.client.close().catch(() => undefined);
+    await closeRedis(this.client);
   }
 }
 

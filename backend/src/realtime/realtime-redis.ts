@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createClient, createCluster, type RedisClientType, type RedisClusterType } from 'redis';
 import { redisAdapterErrors } from '../common/metrics';
+import { closeRedis } from '../common/redis-close';
 
 export type Redis = RedisClientType;
 /** The adapter's publisher and subscriber: one Redis, or a Redis Cluster for sharded pub/sub. */
@@ -83,6 +84,6 @@ export class RealtimeRedis {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.pub, this.sub, this.cmd].map((client) => client.close()));
+    await Promise.all([this.pub, this.sub, this.cmd].map((client) => closeRedis(client)));
   }
 }
