@@ -239,12 +239,25 @@ async function cpuProfile() {
     log(
       `${settings.writers} writers over ${settings.boards} boards: ${result.perSecond.toFixed(1)} writes/s, p99 ${result.latency.p99.toFixed(1)} ms, errors ${result.errors}, node CPU ${(result.load.nodesCpuMs / result.ok).toFixed(2)} ms/write, load avg ${result.load.loadavg1Before}, busy ${result.load.machineBusyPercent}%`,
     );
+    for (const node of cluster.nodes) log(`${node.name}: ${await groupCommit(node.url, cluster.metricsToken)}`);
     return result;
   } finally {
     loadgen.kill();
     await cluster.stop();
     await dropDatabase(database);
   }
+}
+
+/** The node's group-commit counters: batches, writes per batch, writes queued again after a lock timeout. */
+async function groupCommit(nodeUrl, metricsToken) {
+  const text = await (
+    await fetch(`${nodeUrl}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })
+  ).text();
+  const value = (name) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? 0);
+  const batches = value('tandem_write_batch_size_count');
+  const writes = value('tandem_write_batch_size_sum');
+  const requeued = value('tandem_writes_requeued_total');
+  return `${batches} batches, ${(writes / Math.max(1, batches)).toFixed(1)} writes per batch, ${requeued} writes queued again after a lock timeout`;
 }
 
 async function main() {

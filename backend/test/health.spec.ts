@@ -104,6 +104,16 @@ describe('health, readiness and metrics', () => {
     }
   });
 
+  it("counts the group commit's batches and the writes in them", async () => {
+    const sumOf = (text: string) => Number(/^tandem_write_batch_size_sum (\S+)$/m.exec(text)?.[1] ?? 0);
+    const before = sumOf((await t.http.get('/metrics').set(bearer(METRICS_TOKEN)).expect(200)).text);
+    await Promise.all(Array.from({ length: 6 }, () => t.workflow()));
+    const text = (await t.http.get('/metrics').set(bearer(METRICS_TOKEN)).expect(200)).text;
+    expect(sumOf(text) - before).toBeGreaterThanOrEqual(6); // background jobs may write too
+    expect(text).toMatch(/^tandem_write_batch_size_count [1-9]/m);
+    expect(text).toContain('# TYPE tandem_writes_requeued_total counter');
+  });
+
   it('echoes the request id it logs with', async () => {
     const response = await t.http.get('/health').set('X-Request-Id', 'probe-123').expect(200);
     expect(response.headers['x-request-id']).toBe('probe-123');

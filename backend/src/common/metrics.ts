@@ -76,6 +76,20 @@ export const rateLimiterErrors = new Counter({
   registers: [metricsRegistry],
 });
 
+/** Group commit (core/write-path): how many writes share a transaction, and how often one has to step back. */
+export const writeBatchSize = new Histogram({
+  name: 'tandem_write_batch_size',
+  help: 'Writes committed together in one transaction by the group commit',
+  buckets: [1, 2, 4, 8, 16, 32],
+  registers: [metricsRegistry],
+});
+
+export const writesRequeued = new Counter({
+  name: 'tandem_writes_requeued_total',
+  help: 'Writes rolled back to their savepoint on a lock held by another batch, and queued again',
+  registers: [metricsRegistry],
+});
+
 /** Route label: the matched route pattern, so `/api/tasks/<uuid>` does not create one series per task. */
 function routeOf(req: Request, status: number): string {
   const pattern = (req.route as { path?: string } | undefined)?.path;

@@ -3,6 +3,7 @@ import { LockMode, MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import type { EntityClass } from '@mikro-orm/core';
 import { EventBus, type CommittedEntry } from './event-bus';
 import { AppError } from '../common/app-error';
+import { writeBatchSize, writesRequeued } from '../common/metrics';
 import type { Caller, RequestMeta } from '../common/caller';
 import { AuditService, type AuditDraft, type PreparedEntry } from './audit.service';
 import { AuditedRefusal } from './refusal';
@@ -135,6 +136,7 @@ export class WritePath {
       failure = { error };
     }
     if (!failure) this.bus.publish(committed);
+    writeBatchSize.observe(batch.length);
     const again: QueuedWrite[] = [];
     batch.forEach((write, index) => {
       const outcome = outcomes[index];
@@ -144,6 +146,7 @@ export class WritePath {
       else write.resolve(outcome.value);
     });
     // Writes that met a lock of another batch go first next time, where the first one may wait for it.
+    writesRequeued.inc(again.length);
     this.queue.unshift(...again);
   }
 

@@ -27,16 +27,24 @@ export class TaskCountsPort {
     this.sources.set(name, source);
   }
 
-  /** Rows per task for these tasks or for every task of one workflow (tasks without rows are absent). */
-  async count(em: EntityManager, name: TaskCountName, scope: TaskScope): Promise<Map<string, number>> {
-    const source = this.sources.get(name);
+  /**
+   * Rows per task for these tasks or for every task of one workflow, for every count at once (one query: on a
+   * write it runs inside the transaction, where each statement is a round trip). Tasks without rows are absent.
+   */
+  async counts(em: EntityManager, scope: TaskScope): Promise<Record<TaskCountName, Map<string, number>>> {
+    const result: Record<TaskCountName, Map<string, number>> = { comments: new Map(), pendingSuggestions: new Map() };
     const [filter, param] =
       'taskIds' in scope ? ['task_id in (?)', scope.taskIds] : ['workflow_id = ?', scope.workflowId];
-    if (!source || (Array.isArray(param) && param.length === 0)) return new Map();
-    const rows = await em.execute<{ task_id: string; n: string }[]>(
-      `select task_id, count(*) as n from ${source.table} where ${source.condition} and ${filter} group by task_id`,
-      [param],
+    if (this.sources.size === 0 || (Array.isArray(param) && param.length === 0)) return result;
+    const selects = [...this.sources].map(
+      ([name, source]) =>
+        `select '${name}' as name, task_id, count(*) as n from ${source.table} where ${source.condition} and ${filter} group by task_id`,
     );
-    return new Map(rows.map((row) => [row.task_id, Number(row.n)]));
+    const rows = await em.execute<{ name: TaskCountName; task_id: string; n: string }[]>(
+      selects.join(' union all '),
+      selects.map(() => param),
+    );
+    for (const row of rows) result[row.name].set(row.task_id, Number(row.n));
+    return result;
   }
 }

@@ -73,7 +73,7 @@ export class TasksService {
     private readonly workflows: WorkflowsService,
   ) {}
 
-  /** The API shape, with `pendingSuggestions` and `commentCount` counted in one query each. */
+  /** The API shape, with `pendingSuggestions` and `commentCount` counted in one query. */
   async serialize(em: EntityManager, tasks: TaskEntity[]): Promise<Task[]> {
     if (tasks.length === 0) return [];
     return this.withCounts(tasks, await this.counts(em, { taskIds: tasks.map((task) => task.id) }));
@@ -81,11 +81,8 @@ export class TasksService {
 
   /** Pending suggestions and comments per task, from the modules that own them (none without them). */
   private async counts(em: EntityManager, scope: TaskScope): Promise<Counts> {
-    const [pending, comments] = await Promise.all([
-      this.taskCounts.count(em, 'pendingSuggestions', scope),
-      this.taskCounts.count(em, 'comments', scope),
-    ]);
-    return { pending, comments };
+    const { pendingSuggestions, comments } = await this.taskCounts.counts(em, scope);
+    return { pending: pendingSuggestions, comments };
   }
 
   private withCounts(tasks: TaskEntity[], counts: Counts): Task[] {
