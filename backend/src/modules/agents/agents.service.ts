@@ -52,8 +52,13 @@ export class AgentsService {
   }
 
   /** The unrevoked agent holding this API key (by hash), and if `id` is given, only that agent. */
-  findByKey(em: EntityManager, apiKeyHash: string, id?: string): Promise<AgentEntity | null> {
-    return em.findOne(AgentEntity, { ...(id ? { id } : {}), apiKeyHash, revokedAt: null });
+  async findByKey(em: EntityManager, apiKeyHash: string, id?: string): Promise<{ id: string; name: string } | null> {
+    // Plain SQL: it runs on every agent request (see UsersService.principal).
+    const [row] = await em.execute<Array<{ id: string; name: string }>>(
+      `select id, name from agents where api_key_hash = ? and revoked_at is null${id ? ' and id = ?' : ''}`,
+      id ? [apiKeyHash, id] : [apiKeyHash],
+    );
+    return row ?? null;
   }
 
   /** Persists "seen now" (on connect, disconnect and a slow heartbeat): not a change of the agent, not audited. */

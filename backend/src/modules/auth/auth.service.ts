@@ -9,7 +9,7 @@ import { AgentsService } from '../agents/agents.service';
 import { AuditService } from '../../core/audit.service';
 import { WritePath, type WriteTx } from '../../core/write-path.service';
 import type { UserEntity } from '../users/entities/user.entity';
-import { UsersService } from '../users/users.service';
+import { UsersService, type Principal } from '../users/users.service';
 import { toUser } from '../users/user.mapper';
 import type { LoginDto } from './dto/login.dto';
 import type { MfaLoginDto } from './dto/mfa.dto';
@@ -133,8 +133,12 @@ export class AuthService {
       const agent = await this.agents.findByKey(em, hash);
       return agent ? { type: 'agent', id: agent.id, name: agent.name, keyHash: hash } : null;
     }
-    const session = await em.findOne(SessionEntity, { tokenHash: hash, expiresAt: { $gt: new Date() } });
-    return session ? this.sessionHolder(em, session, options) : null;
+    // Plain SQL: it runs on every request (see UsersService.principal).
+    const [session] = await em.execute<Array<{ id: string; user_id: string }>>(
+      'select id, user_id from sessions where token_hash = ? and expires_at > now()',
+      [hash],
+    );
+    return session ? this.sessionHolder(em, { id: session.id, userId: session.user_id }, options) : null;
   }
 
   /**
@@ -162,16 +166,16 @@ export class AuthService {
 
   private async sessionHolder(
     em: EntityManager,
-    session: SessionEntity,
+    session: Pick<SessionEntity, 'id' | 'userId'>,
     options: { allowEnrollment?: boolean } = {},
   ): Promise<Caller | null> {
-    const user = await this.users.find(em, session.userId, { enabledOnly: true });
+    const user = await this.users.principal(em, session.userId);
     if (!user) return null;
     const caller = this.callerFor(user, session.id);
     return caller.type === 'human' && caller.mfaEnrollmentRequired && !options.allowEnrollment ? null : caller;
   }
 
-  private callerFor(user: UserEntity, sessionId: string | null): Caller {
+  private callerFor(user: Principal, sessionId: string | null): Caller {
     const mfaEnrollmentRequired = this.config.requireMfaForAdmins && user.role === 'admin' && !user.mfaEnabledAt;
     return {
       type: 'human',
