@@ -1,8 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { generateKeyBetween } from 'fractional-indexing';
-import type { TaskStatus } from '@tandem/shared';
+import type { TaskStatus, WipLimits } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
-import type { WorkflowEntity } from '../workflows/entities/workflow.entity';
 import { TaskEntity } from './entities/task.entity';
 
 /** Where a task should go: a column, and optionally the tasks just above (`beforeId`) and below (`afterId`). */
@@ -32,7 +31,8 @@ export async function lockBoard(em: EntityManager, workflowId: string): Promise<
 /**
  * Finds the slot from the neighbours the client named. With one neighbour the other side is the task really
  * adjacent to it in the column (hidden cards of a filtered view included), so the rank is always strictly between
- * two adjacent ranks and no other task is ever renumbered.
+ * two adjacent ranks and no other task is ever renumbered. Plain SQL (only ranks are needed): it runs on every
+ * create and move, under the board lock.
  */
 export async function findSlot(
   em: EntityManager,
@@ -40,15 +40,28 @@ export async function findSlot(
   placement: TaskPlacement,
   movingId: string | null,
 ): Promise<Slot> {
-  const column = {
-    workflow: workflowId,
-    status: placement.status,
-    deletedAt: null,
-    ...(movingId ? { id: { $ne: movingId } } : {}),
+  const column = `workflow_id = ? and status = ? and deleted_at is null${movingId ? ' and id <> ?' : ''}`;
+  const columnParams = [workflowId, placement.status, ...(movingId ? [movingId] : [])];
+  /** The rank of the column's first task past `bound` (or of its last task), in the given direction. */
+  const nearest = async (direction: 'asc' | 'desc', bound: string | null) => {
+    const past = bound === null ? '' : ` and rank ${direction === 'asc' ? '>' : '<'} ?`;
+    const [row] = await em.execute<Array<{ rank: string }>>(
+      `select rank from tasks where ${column}${past} order by rank ${direction}, id ${direction} limit 1`,
+      bound === null ? columnParams : [...columnParams, bound],
+    );
+    return row?.rank ?? null;
   };
   const neighbour = async (field: 'beforeId' | 'afterId', id: string) => {
-    const row = await em.findOne(TaskEntity, { id: id.toLowerCase() });
-    if (!row || row.deletedAt || row.workflow !== workflowId || row.status !== placement.status || row.id === movingId)
+    const [row] = await em.execute<
+      Array<{ id: string; rank: string; workflow_id: string; status: string; deleted_at: Date | null }>
+    >('select id, rank, workflow_id, status, deleted_at from tasks where id = ?', [id.toLowerCase()]);
+    if (
+      !row ||
+      row.deleted_at ||
+      row.workflow_id !== workflowId ||
+      row.status !== placement.status ||
+      row.id === movingId
+    )
       throw AppError.badRequest(`${field} must be another task in the ${placement.status} column of this workflow`, {
         [field]: id,
       });
@@ -58,24 +71,9 @@ export async function findSlot(
   const after = placement.afterId ? await neighbour('afterId', placement.afterId) : null;
   if (before && after && after.rank <= before.rank)
     throw AppError.badRequest('afterId must sit below beforeId', { beforeId: before.id, afterId: after.id });
-  if (before) {
-    const next = await em.findOne(
-      TaskEntity,
-      { ...column, rank: { $gt: before.rank } },
-      { orderBy: { rank: 'asc', id: 'asc' } },
-    );
-    return { lower: before.rank, upper: next?.rank ?? null };
-  }
-  if (after) {
-    const previous = await em.findOne(
-      TaskEntity,
-      { ...column, rank: { $lt: after.rank } },
-      { orderBy: { rank: 'desc', id: 'desc' } },
-    );
-    return { lower: previous?.rank ?? null, upper: after.rank };
-  }
-  const last = await em.findOne(TaskEntity, column, { orderBy: { rank: 'desc', id: 'desc' } });
-  return { lower: last?.rank ?? null, upper: null };
+  if (before) return { lower: before.rank, upper: await nearest('asc', before.rank) };
+  if (after) return { lower: await nearest('desc', after.rank), upper: after.rank };
+  return { lower: await nearest('desc', null), upper: null };
 }
 
 /** Whether a rank already sits inside the slot (a move onto the same place). */
@@ -93,12 +91,13 @@ export function rankIn(slot: Slot): string {
  */
 export async function checkWipLimit(
   em: EntityManager,
-  workflow: WorkflowEntity,
+  workflowId: string,
+  wipLimits: WipLimits,
   status: TaskStatus,
 ): Promise<string[]> {
-  const wip = workflow.wipLimits[status];
+  const wip = wipLimits[status];
   if (!wip) return [];
-  const count = await em.count(TaskEntity, { workflow: workflow.id, status, deletedAt: null });
+  const count = await em.count(TaskEntity, { workflow: workflowId, status, deletedAt: null });
   if (count + 1 <= wip.limit) return [];
   const reason = `Column ${status} is at its WIP limit (${count} of ${wip.limit})`;
   if (wip.hard)

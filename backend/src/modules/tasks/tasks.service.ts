@@ -206,7 +206,7 @@ export class TasksService {
     await this.assertAssignees(tx.em, dto, workflowId);
     const status = dto.status ?? 'pending';
     await lockBoard(tx.em, workflowId);
-    const warnings = await checkWipLimit(tx.em, workflow, status);
+    const warnings = await checkWipLimit(tx.em, workflowId, workflow.wipLimits, status);
     const slot = await findSlot(tx.em, workflowId, { status }, null);
     const task = tx.em.create(TaskEntity, {
       workflow: workflowId,
@@ -285,7 +285,12 @@ export class TasksService {
     const warnings =
       placement.status === task.status
         ? []
-        : await checkWipLimit(tx.em, (await this.workflows.find(tx.em, task.workflow))!, placement.status);
+        : await checkWipLimit(
+            tx.em,
+            task.workflow,
+            await this.workflows.wipLimits(tx.em, task.workflow),
+            placement.status,
+          );
     const before = toTask(task, 0);
     task.rank = rankIn(slot);
     enterStatus(task, placement.status, new Date());

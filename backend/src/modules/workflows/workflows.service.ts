@@ -52,6 +52,14 @@ export class WorkflowsService {
     return em.findOne(WorkflowEntity, { id });
   }
 
+  /** A workflow's WIP limits, by plain SQL: every move to another column reads them, under the board lock. */
+  async wipLimits(em: EntityManager, id: string): Promise<WipLimits> {
+    const [row] = await em.execute<Array<{ wip_limits: WipLimits }>>('select wip_limits from workflows where id = ?', [
+      id,
+    ]);
+    return row?.wip_limits ?? {};
+  }
+
   /** Progress (from the tasks module) and assigned agents, in two queries for any number of rows. */
   async serialize(em: EntityManager, workflows: WorkflowEntity[]): Promise<Workflow[]> {
     const ids = workflows.map((workflow) => workflow.id);
