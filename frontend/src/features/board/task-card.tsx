@@ -21,6 +21,25 @@ interface CardProps {
   onOpen: (taskId: string, section?: 'suggestions') => void;
 }
 
+/**
+ * The card's small icons, drawn rather than emoji: a system without an emoji font shows an empty box instead.
+ * Paths on a 16 × 16 grid; `evenodd` cuts the holes (the clock's face, the lock's shackle).
+ */
+const ICONS = {
+  clock:
+    'M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1zm0 1.6a5.4 5.4 0 1 1 0 10.8A5.4 5.4 0 0 1 8 2.6zM7.2 4h1.6v3.6l2.6 1.5-.8 1.4-3.4-2z',
+  lock: 'M4.5 7V5a3.5 3.5 0 0 1 7 0v2h.5a1 1 0 0 1 1 1v6a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V8a1 1 0 0 1 1-1h.5zm1.6 0h3.8V5a1.9 1.9 0 0 0-3.8 0v2z',
+  comment: 'M2 2h12a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1H7l-4 3v-3H2a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1z',
+} as const;
+
+function Icon({ name }: { name: keyof typeof ICONS }) {
+  return (
+    <svg aria-hidden="true" width="12" height="12" viewBox="0 0 16 16" fill="currentColor" className="icon">
+      <path fillRule="evenodd" d={ICONS[name]} />
+    </svg>
+  );
+}
+
 const shortTime = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 
 /** Who the task is assigned to: a person's initials, or an agent's with its live status. */
@@ -62,14 +81,14 @@ export function CardFace({ task, names }: { task: Task; names: CardNames }) {
         {task.priority === 'high' && <span className="priority priority-high">high</span>}
         {task.dueDate && (
           <span className={overdue ? 'due overdue' : 'due'} title={overdue ? 'Overdue' : 'Due date'}>
-            <span aria-hidden="true">⏰</span>
+            <Icon name="clock" />
             <span className="sr-only">{overdue ? 'Overdue, due' : 'Due'} </span>
             {formatDate(task.dueDate)}
           </span>
         )}
         {claimer && task.claimExpiresAt && (
           <span className="claim" title={`Claimed by ${claimer} until ${shortTime(task.claimExpiresAt)}`}>
-            <span aria-hidden="true">🔒</span> {claimer} until {shortTime(task.claimExpiresAt)}
+            <Icon name="lock" /> {claimer} until {shortTime(task.claimExpiresAt)}
           </span>
         )}
         {task.labels.slice(0, 2).map((label) => (
@@ -80,11 +99,7 @@ export function CardFace({ task, names }: { task: Task; names: CardNames }) {
         {task.labels.length > 2 && <span className="muted">+{task.labels.length - 2}</span>}
         {task.commentCount > 0 && (
           <span className="comments" title={`${task.commentCount} comments`}>
-            {/* Drawn, not an emoji: a system without an emoji font shows an empty box instead. */}
-            <svg aria-hidden="true" width="12" height="12" viewBox="0 0 16 16" fill="currentColor">
-              <path d="M2 2h12a1 1 0 0 1 1 1v8a1 1 0 0 1-1 1H7l-4 3v-3H2a1 1 0 0 1-1-1V3a1 1 0 0 1 1-1z" />
-            </svg>{' '}
-            {task.commentCount}
+            <Icon name="comment" /> {task.commentCount}
             <span className="sr-only"> comments</span>
           </span>
         )}
