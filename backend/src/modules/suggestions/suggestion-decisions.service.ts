@@ -7,7 +7,6 @@ import { AuditService } from '../../core/audit.service';
 import { WritePath, type WriteTx } from '../../core/write-path.service';
 import type { TaskEntity } from '../tasks/entities/task.entity';
 import { TasksService } from '../tasks/tasks.service';
-import { effectivePolicy } from '../workflows/workflow-policy';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { assertDecisionAllowed, editedInterrupt, isEdit } from './decision-rules';
 import type { DecideSuggestionDto } from './dto/suggestion.dto';
@@ -136,7 +135,7 @@ export class SuggestionDecisions {
   }
 
   private async policyOf(tx: WriteTx, suggestion: SuggestionEntity): Promise<WorkflowPolicy> {
-    return effectivePolicy((await this.workflows.find(tx.em, suggestion.workflow))!);
+    return (await this.workflows.rules(tx.em, suggestion.workflow))!.policy;
   }
 
   /** What the approver saw, recorded with every decision (DESIGN 6). */

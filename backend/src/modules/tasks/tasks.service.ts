@@ -288,7 +288,7 @@ export class TasksService {
         : await checkWipLimit(
             tx.em,
             task.workflow,
-            await this.workflows.wipLimits(tx.em, task.workflow),
+            (await this.workflows.rules(tx.em, task.workflow))!.wipLimits,
             placement.status,
           );
     const before = toTask(task, 0);

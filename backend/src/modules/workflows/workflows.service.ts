@@ -8,6 +8,7 @@ import {
   type WipLimits,
   type WipLimitsPatch,
   type Workflow,
+  type WorkflowPolicy,
   type WorkflowProgress,
 } from '@tandem/shared';
 import { AppError } from '../../common/app-error';
@@ -20,7 +21,7 @@ import { policyReviewers } from '../users/reviewers';
 import type { AssignAgentsDto, CreateWorkflowDto, ListWorkflowsQueryDto, UpdateWorkflowDto } from './dto/workflow.dto';
 import { WorkflowAgentEntity } from './entities/workflow-agent.entity';
 import { WorkflowEntity } from './entities/workflow.entity';
-import { DEFAULT_POLICY } from './workflow-policy';
+import { DEFAULT_POLICY, effectivePolicy } from './workflow-policy';
 import { WorkflowAccess } from './workflow-access.service';
 import { WorkflowProgressPort } from './workflow-progress.port';
 
@@ -52,12 +53,16 @@ export class WorkflowsService {
     return em.findOne(WorkflowEntity, { id });
   }
 
-  /** A workflow's WIP limits, by plain SQL: every move to another column reads them, under the board lock. */
-  async wipLimits(em: EntityManager, id: string): Promise<WipLimits> {
-    const [row] = await em.execute<Array<{ wip_limits: WipLimits }>>('select wip_limits from workflows where id = ?', [
-      id,
-    ]);
-    return row?.wip_limits ?? {};
+  /**
+   * A workflow's rules (its effective policy and its WIP limits), by plain SQL: every move to another column and
+   * every decision reads them, inside the write's transaction. Null when there is no such workflow.
+   */
+  async rules(em: EntityManager, id: string): Promise<{ policy: WorkflowPolicy; wipLimits: WipLimits } | null> {
+    const [row] = await em.execute<Array<{ policy: Partial<WorkflowPolicy>; wip_limits: WipLimits }>>(
+      'select policy, wip_limits from workflows where id = ?',
+      [id],
+    );
+    return row ? { policy: effectivePolicy(row), wipLimits: row.wip_limits } : null;
   }
 
   /** Progress (from the tasks module) and assigned agents, in two queries for any number of rows. */
