@@ -4,6 +4,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 /** What the board shows per task from tables other modules own. */
 export type TaskCountName = 'comments' | 'pendingSuggestions';
 
+/** Per count, rows per task (tasks without rows are absent). */
+export type TaskCounts = Record<TaskCountName, Map<string, number>>;
+
 export type TaskScope = { taskIds: string[] } | { workflowId: string };
 
 /**
@@ -31,8 +34,8 @@ export class TaskCountsPort {
    * Rows per task for these tasks or for every task of one workflow, for every count at once (one query: on a
    * write it runs inside the transaction, where each statement is a round trip). Tasks without rows are absent.
    */
-  async counts(em: EntityManager, scope: TaskScope): Promise<Record<TaskCountName, Map<string, number>>> {
-    const result: Record<TaskCountName, Map<string, number>> = { comments: new Map(), pendingSuggestions: new Map() };
+  async counts(em: EntityManager, scope: TaskScope): Promise<TaskCounts> {
+    const result: TaskCounts = { comments: new Map(), pendingSuggestions: new Map() };
     const [filter, param] =
       'taskIds' in scope ? ['task_id in (?)', scope.taskIds] : ['workflow_id = ?', scope.workflowId];
     if (this.sources.size === 0 || (Array.isArray(param) && param.length === 0)) return result;

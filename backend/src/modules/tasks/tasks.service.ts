@@ -21,7 +21,7 @@ import type { TaskHistoryQueryDto } from './dto/task.dto';
 import { TaskEntity } from './entities/task.entity';
 import { activeClaim, enterStatus, taskChanges, taskFieldsOf, toTask } from './task.mapper';
 import { checkWipLimit, findSlot, fitsSlot, lockBoard, rankIn, type TaskPlacement } from './task-placement';
-import { TaskCountsPort, type TaskScope } from './task-counts.port';
+import { TaskCountsPort, type TaskCounts } from './task-counts.port';
 
 export type { TaskPlacement } from './task-placement';
 
@@ -55,11 +55,6 @@ const withWarnings = (context: Record<string, unknown>, warnings: string[]) =>
  * Tasks on the board. The `...InTx` methods do one change inside a caller's write transaction and record its
  * audit entry; the suggestions module uses them to apply approved suggestions in the approval's transaction.
  */
-interface Counts {
-  pending: Map<string, number>;
-  comments: Map<string, number>;
-}
-
 @Injectable()
 export class TasksService {
   constructor(
@@ -76,18 +71,15 @@ export class TasksService {
   /** The API shape, with `pendingSuggestions` and `commentCount` counted in one query. */
   async serialize(em: EntityManager, tasks: TaskEntity[]): Promise<Task[]> {
     if (tasks.length === 0) return [];
-    return this.withCounts(tasks, await this.counts(em, { taskIds: tasks.map((task) => task.id) }));
+    return this.withCounts(tasks, await this.taskCounts.counts(em, { taskIds: tasks.map((task) => task.id) }));
   }
 
-  /** Pending suggestions and comments per task, from the modules that own them (none without them). */
-  private async counts(em: EntityManager, scope: TaskScope): Promise<Counts> {
-    const { pendingSuggestions, comments } = await this.taskCounts.counts(em, scope);
-    return { pending: pendingSuggestions, comments };
-  }
-
-  private withCounts(tasks: TaskEntity[], counts: Counts): Task[] {
+  /** Pending suggestions and comments come from the modules that own them (0 without them). */
+  private withCounts(tasks: TaskEntity[], counts: TaskCounts): Task[] {
     const now = new Date();
-    return tasks.map((task) => toTask(task, counts.pending.get(task.id) ?? 0, now, counts.comments.get(task.id) ?? 0));
+    return tasks.map((task) =>
+      toTask(task, counts.pendingSuggestions.get(task.id) ?? 0, now, counts.comments.get(task.id) ?? 0),
+    );
   }
 
   private async one(em: EntityManager, task: TaskEntity): Promise<Task> {
@@ -108,7 +100,7 @@ export class TasksService {
         .where({ workflow: workflowId, deletedAt: null })
         .orderBy({ rank: 'asc', id: 'asc' })
         .execute<TaskEntity[]>('all', true),
-      this.counts(em, { workflowId }),
+      this.taskCounts.counts(em, { workflowId }),
     ]);
     const column = (task: TaskEntity) => TASK_STATUSES.indexOf(task.status);
     rows.sort((a, b) => column(a) - column(b));
