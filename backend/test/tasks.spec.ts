@@ -104,6 +104,29 @@ describe('tasks', () => {
     expect(audit[0].data).toEqual(updated.body);
   });
 
+  it('writes awkward text, labels and dates exactly as sent, and reads back what it answered', async () => {
+    const workflow = await t.workflow();
+    const task = await created(workflow.id, { title: 'plain' });
+    const awkward = {
+      title: `O'Brien's "?" \\ $1 ?? -- ; drop table tasks; 😀`,
+      description: "line one\nline two: it's ?",
+      labels: ["it's", '?', '{a,b}', '"quoted"'],
+      dueDate: '2031-02-03T04:05:06.789Z',
+    };
+    const updated = await t.http
+      .patch(`/api/tasks/${task.id}`)
+      .set(bearer(member.token))
+      .send({ ...awkward, version: 1 })
+      .expect(200);
+    expect(updated.body).toMatchObject({ ...awkward, version: 2 });
+    expect(Date.parse((updated.body as Task).updatedAt)).toBeGreaterThanOrEqual(Date.parse(task.updatedAt));
+    const read = await t.http.get(`/api/tasks/${task.id}`).set(bearer(viewer.token)).expect(200);
+    expect(read.body).toEqual(updated.body);
+    const moved = await move(updated.body as Task, { status: 'completed' }).expect(200);
+    expect(moved.body).toMatchObject({ ...awkward, status: 'completed', version: 3 });
+    expect((await t.http.get(`/api/tasks/${task.id}`).set(bearer(viewer.token)).expect(200)).body).toEqual(moved.body);
+  });
+
   it('refuses bad input with 400 and changes nothing', async () => {
     const workflow = await t.workflow();
     const task = await created(workflow.id, { title: 'x' });

@@ -15,6 +15,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { AuditService } from '../../core/audit.service';
 import { EventBus, type UserNotice } from '../../core/event-bus';
 import { TasksService } from '../tasks/tasks.service';
+import type { TaskRow } from '../tasks/task-rows';
 import { UsersService } from '../users/users.service';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { NotificationEntity, type EmailMode } from './entities/notification.entity';
@@ -92,11 +93,11 @@ export class NotificationWriter implements OnModuleInit, OnModuleDestroy {
       .filter((entry) => DECISION_ACTIONS.has(entry.action))
       .map((entry) => (entry.data as Suggestion).taskId)
       .filter((id): id is string => !!id);
-    // One query for every decided suggestion's task: `draftFor` then finds them in the identity map.
-    if (taskIds.length) await this.tasks.findMany(em, taskIds);
+    // One query for every decided suggestion's task.
+    const decidedTasks = taskIds.length ? await this.tasks.findMany(em, taskIds) : new Map<string, TaskRow>();
     const drafted: Array<{ entry: AuditEntry; userIds: string[]; draft: Draft }> = [];
     for (const entry of succeeded) {
-      const draft = await this.draftFor(em, entry);
+      const draft = await this.draftFor(em, entry, decidedTasks);
       if (!draft) continue;
       const actorId = entry.actor.type === 'human' ? entry.actor.id : null;
       drafted.push({ entry, draft, userIds: [...new Set(draft.userIds.filter((id) => id !== actorId))] });
@@ -134,7 +135,11 @@ export class NotificationWriter implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Who hears of an entry, and what: one rule per action that notifies anyone (the rest notify nobody). */
-  private async draftFor(em: EntityManager, entry: AuditEntry): Promise<Draft | null> {
+  private async draftFor(
+    em: EntityManager,
+    entry: AuditEntry,
+    decidedTasks: Map<string, TaskRow>,
+  ): Promise<Draft | null> {
     const { action } = entry;
     // Entries written without the entity (refusals, imports, hand-made test entries) name nobody to tell.
     if (!entry.data) return null;
@@ -159,7 +164,7 @@ export class NotificationWriter implements OnModuleInit, OnModuleDestroy {
     if (DECISION_ACTIONS.has(action)) {
       const suggestion = entry.data as Suggestion;
       if (!suggestion.taskId) return null;
-      const task = await this.tasks.find(em, suggestion.taskId);
+      const task = decidedTasks.get(suggestion.taskId);
       const userIds = [task?.createdBy, task?.assigneeUser].filter((id): id is string => !!id);
       return { userIds, type: 'suggestion.decided', data: noticeData(entry, suggestion) };
     }

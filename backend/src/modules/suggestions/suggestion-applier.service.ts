@@ -4,8 +4,8 @@ import { AppError, ErrorCode } from '../../common/app-error';
 import type { WriteTx } from '../../core/write-path.service';
 import { AgentsService } from '../agents/agents.service';
 import { CommentsService } from '../comments/comments.service';
-import type { TaskEntity } from '../tasks/entities/task.entity';
 import { TasksService } from '../tasks/tasks.service';
+import type { TaskRow } from '../tasks/task-rows';
 import { WorkflowsService } from '../workflows/workflows.service';
 import type { TaskPlacementDto } from '../tasks/dto/task.dto';
 import type { CommentPayload, TaskFieldsPayload } from './dto/suggestion-payloads';
@@ -89,14 +89,14 @@ export class SuggestionApplier {
     }
   }
 
-  private async liveTask(tx: WriteTx, suggestion: SuggestionEntity): Promise<TaskEntity> {
+  private async liveTask(tx: WriteTx, suggestion: SuggestionEntity): Promise<TaskRow> {
     const task = suggestion.task ? await this.tasks.lock(tx, suggestion.task) : null;
     if (!task || task.deletedAt) throw notApplicable('The task was deleted');
     return task;
   }
 
   /** task.update and task.move were made against one version of the task; any change since voids them. */
-  private async unchangedTask(tx: WriteTx, suggestion: SuggestionEntity): Promise<TaskEntity> {
+  private async unchangedTask(tx: WriteTx, suggestion: SuggestionEntity): Promise<TaskRow> {
     const task = await this.liveTask(tx, suggestion);
     if (task.version !== suggestion.taskVersion) {
       throw notApplicable(
@@ -106,7 +106,7 @@ export class SuggestionApplier {
     return task;
   }
 
-  private async assertNeighbours(tx: WriteTx, task: TaskEntity, move: TaskPlacementDto): Promise<void> {
+  private async assertNeighbours(tx: WriteTx, task: TaskRow, move: TaskPlacementDto): Promise<void> {
     for (const id of [move.beforeId, move.afterId]) {
       if (!id) continue;
       const neighbour = await this.tasks.find(tx.em, id);

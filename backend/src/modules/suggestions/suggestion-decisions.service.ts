@@ -5,8 +5,8 @@ import { applyPatch } from '../../common/changes';
 import type { Caller, RequestMeta } from '../../common/caller';
 import { AuditService } from '../../core/audit.service';
 import { WritePath, type WriteTx } from '../../core/write-path.service';
-import type { TaskEntity } from '../tasks/entities/task.entity';
 import { TasksService } from '../tasks/tasks.service';
+import type { TaskRow } from '../tasks/task-rows';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { assertDecisionAllowed, editedInterrupt, isEdit } from './decision-rules';
 import type { DecideSuggestionDto } from './dto/suggestion.dto';
@@ -139,7 +139,7 @@ export class SuggestionDecisions {
   }
 
   /** What the approver saw, recorded with every decision (DESIGN 6). */
-  private decisionContext(suggestion: SuggestionEntity, task: TaskEntity | null, policy: WorkflowPolicy) {
+  private decisionContext(suggestion: SuggestionEntity, task: TaskRow | null, policy: WorkflowPolicy) {
     return {
       revision: suggestion.revision,
       taskVersionSeen: suggestion.taskVersion,
@@ -155,7 +155,7 @@ export class SuggestionDecisions {
     caller: Caller,
     meta: RequestMeta,
     suggestion: SuggestionEntity,
-    task: TaskEntity | null,
+    task: TaskRow | null,
     policy: WorkflowPolicy,
   ): void {
     if (!policy.separationOfDuties || !task || caller.id === null) return;

@@ -31,9 +31,10 @@ export class TaskClaimsService {
       const now = new Date();
       const renewed = activeClaim(task, now);
       const before = toTask(task, 0, now);
-      task.claimedBy = caller.id;
-      task.claimExpiresAt = new Date(now.getTime() + ttlSeconds * 1000);
-      await tx.em.flush();
+      await this.tasks.save(tx, task, {
+        claimedBy: caller.id,
+        claimExpiresAt: new Date(now.getTime() + ttlSeconds * 1000),
+      });
       const [claimed] = await this.tasks.serialize(tx.em, [task]);
       tx.record({
         action: 'task.claimed',
@@ -57,9 +58,7 @@ export class TaskClaimsService {
       await this.tasks.assertNotClaimedByOther(tx, task);
       const before = toTask(task, 0, now);
       const holder = task.claimedBy;
-      task.claimedBy = null;
-      task.claimExpiresAt = null;
-      await tx.em.flush();
+      await this.tasks.save(tx, task, { claimedBy: null, claimExpiresAt: null });
       const [released] = await this.tasks.serialize(tx.em, [task]);
       tx.record({
         action: 'task.released',

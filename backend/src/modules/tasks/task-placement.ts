@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { generateKeyBetween } from 'fractional-indexing';
 import type { TaskStatus, WipLimits } from '@tandem/shared';
 import { AppError, ErrorCode } from '../../common/app-error';
-import { TaskEntity } from './entities/task.entity';
 
 /** Where a task should go: a column, and optionally the tasks just above (`beforeId`) and below (`afterId`). */
 export interface TaskPlacement {
@@ -97,7 +96,10 @@ export async function checkWipLimit(
 ): Promise<string[]> {
   const wip = wipLimits[status];
   if (!wip) return [];
-  const count = await em.count(TaskEntity, { workflow: workflowId, status, deletedAt: null });
+  const [{ count }] = await em.execute<Array<{ count: number }>>(
+    'select count(*)::int as count from tasks where workflow_id = ? and status = ? and deleted_at is null',
+    [workflowId, status],
+  );
   if (count + 1 <= wip.limit) return [];
   const reason = `Column ${status} is at its WIP limit (${count} of ${wip.limit})`;
   if (wip.hard)

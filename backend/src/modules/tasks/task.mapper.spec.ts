@@ -1,6 +1,7 @@
+import type { TaskStatus } from '@tandem/shared';
 import { applyPatch } from '../../common/changes';
 import type { TaskEntity } from './entities/task.entity';
-import { enterStatus, taskChanges, taskFieldsOf, toTask } from './task.mapper';
+import { statusFields, taskChanges, taskFieldsOf, toTask } from './task.mapper';
 
 const AGENT = '0190a6b2-7c1e-7d4e-9a51-3f2b8c9d0e1f';
 
@@ -71,11 +72,13 @@ describe('applying a task payload', () => {
 
   it('derives the timestamps of a status change: started once, finished with a duration, reopened clears', () => {
     const target = task({ claimedBy: 'agent-1' });
-    enterStatus(target, 'in_progress', new Date('2026-01-02T10:00:00Z'));
+    const enter = (status: TaskStatus, at: string) => Object.assign(target, statusFields(target, status, new Date(at)));
+    enter('in_progress', '2026-01-02T10:00:00Z');
     expect(target.startedAt).toEqual(new Date('2026-01-02T10:00:00Z'));
-    enterStatus(target, 'completed', new Date('2026-01-02T10:05:00Z'));
+    enter('completed', '2026-01-02T10:05:00Z');
     expect(target).toMatchObject({ durationSeconds: 300, claimedBy: null });
-    enterStatus(target, 'in_progress', new Date('2026-01-03T00:00:00Z'));
+    expect(statusFields(target, 'failed', new Date('2026-01-02T11:00:00Z'))).toEqual({ status: 'failed' });
+    enter('in_progress', '2026-01-03T00:00:00Z');
     expect(target).toMatchObject({ completedAt: null, durationSeconds: null });
     expect(target.startedAt).toEqual(new Date('2026-01-02T10:00:00Z'));
   });

@@ -1,14 +1,14 @@
 import type { Changes, Task, TaskStatus, UpdateTaskRequest } from '@tandem/shared';
-import type { TaskEntity } from './entities/task.entity';
+import type { TaskRow } from './task-rows';
 
 export const FINISHED: readonly TaskStatus[] = ['completed', 'failed'];
 
 /** A claim counts only while its lease runs: an expired one is free without anyone clearing it. */
-export function activeClaim(task: TaskEntity, now: Date): boolean {
+export function activeClaim(task: TaskRow, now: Date): boolean {
   return task.claimedBy !== null && task.claimExpiresAt !== null && task.claimExpiresAt > now;
 }
 
-export function toTask(task: TaskEntity, pendingSuggestions: number, now = new Date(), commentCount = 0): Task {
+export function toTask(task: TaskRow, pendingSuggestions: number, now = new Date(), commentCount = 0): Task {
   const claimed = activeClaim(task, now);
   return {
     id: task.id,
@@ -51,30 +51,29 @@ export function taskChanges(before: Task, after: Task): Changes {
 }
 
 /**
- * Sets the status and the timestamps derived from it: `startedAt` on first entering in_progress, `completedAt`
- * and `durationSeconds` on entering a finished column (cleared on leaving it). Finishing releases any claim.
+ * The fields that entering `status` sets: the status, `startedAt` on first entering in_progress, `completedAt` and
+ * `durationSeconds` on entering a finished column (cleared on leaving it). Finishing releases any claim.
  */
-export function enterStatus(task: TaskEntity, status: TaskStatus, now: Date): void {
-  const wasFinished = FINISHED.includes(task.status);
-  task.status = status;
-  if (status === 'in_progress' && !task.startedAt) task.startedAt = now;
-  if (!FINISHED.includes(status)) {
-    task.completedAt = null;
-    task.durationSeconds = null;
-    return;
-  }
-  if (wasFinished && task.completedAt) return;
-  task.completedAt = now;
-  task.durationSeconds = task.startedAt ? Math.round((now.getTime() - task.startedAt.getTime()) / 1000) : null;
-  task.claimedBy = null;
-  task.claimExpiresAt = null;
+export function statusFields(task: TaskRow, status: TaskStatus, now: Date): Partial<TaskRow> {
+  const fields: Partial<TaskRow> = { status };
+  if (status === 'in_progress' && !task.startedAt) fields.startedAt = now;
+  if (!FINISHED.includes(status)) return { ...fields, completedAt: null, durationSeconds: null };
+  if (FINISHED.includes(task.status) && task.completedAt) return fields;
+  const startedAt = fields.startedAt ?? task.startedAt;
+  return {
+    ...fields,
+    completedAt: now,
+    durationSeconds: startedAt ? Math.round((now.getTime() - startedAt.getTime()) / 1000) : null,
+    claimedBy: null,
+    claimExpiresAt: null,
+  };
 }
 
 /**
  * A field patch (an update request, or an approved `task.update` suggestion's payload) as entity fields: absent
  * fields stay undefined (untouched), null clears, the due date becomes a Date, ids are lower-cased.
  */
-export function taskFieldsOf(patch: Omit<UpdateTaskRequest, 'version'>): Partial<TaskEntity> {
+export function taskFieldsOf(patch: Omit<UpdateTaskRequest, 'version'>): Partial<TaskRow> {
   return {
     title: patch.title,
     description: patch.description,

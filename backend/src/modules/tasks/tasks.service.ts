@@ -19,7 +19,8 @@ import { WorkflowsService } from '../workflows/workflows.service';
 import { WorkflowAccess } from '../workflows/workflow-access.service';
 import type { TaskHistoryQueryDto } from './dto/task.dto';
 import { TaskEntity } from './entities/task.entity';
-import { activeClaim, enterStatus, taskChanges, taskFieldsOf, toTask } from './task.mapper';
+import { activeClaim, statusFields, taskChanges, taskFieldsOf, toTask } from './task.mapper';
+import { lockTask, selectTasks, updateTask, type TaskRow } from './task-rows';
 import { checkWipLimit, findSlot, fitsSlot, lockBoard, rankIn, type TaskPlacement } from './task-placement';
 import { TaskCountsPort, type TaskCounts } from './task-counts.port';
 
@@ -69,20 +70,20 @@ export class TasksService {
   ) {}
 
   /** The API shape, with `pendingSuggestions` and `commentCount` counted in one query. */
-  async serialize(em: EntityManager, tasks: TaskEntity[]): Promise<Task[]> {
+  async serialize(em: EntityManager, tasks: TaskRow[]): Promise<Task[]> {
     if (tasks.length === 0) return [];
     return this.withCounts(tasks, await this.taskCounts.counts(em, { taskIds: tasks.map((task) => task.id) }));
   }
 
   /** Pending suggestions and comments come from the modules that own them (0 without them). */
-  private withCounts(tasks: TaskEntity[], counts: TaskCounts): Task[] {
+  private withCounts(tasks: TaskRow[], counts: TaskCounts): Task[] {
     const now = new Date();
     return tasks.map((task) =>
       toTask(task, counts.pendingSuggestions.get(task.id) ?? 0, now, counts.comments.get(task.id) ?? 0),
     );
   }
 
-  private async one(em: EntityManager, task: TaskEntity): Promise<Task> {
+  private async one(em: EntityManager, task: TaskRow): Promise<Task> {
     return (await this.serialize(em, [task]))[0];
   }
 
@@ -109,7 +110,7 @@ export class TasksService {
 
   async get(caller: Caller, meta: RequestMeta, id: string): Promise<Task> {
     const em = this.orm.em.fork();
-    const task = await em.findOne(TaskEntity, { id, deletedAt: null });
+    const task = await this.find(em, id, { liveOnly: true });
     if (!task) throw AppError.notFound('task', id);
     await this.access.assertCanAct(em, caller, meta, task.workflow);
     return this.one(em, task);
@@ -125,30 +126,40 @@ export class TasksService {
   }
 
   /** A task row (deleted ones too unless `liveOnly`), for modules that need one. */
-  find(em: EntityManager, id: string, options: { liveOnly?: boolean } = {}): Promise<TaskEntity | null> {
-    return em.findOne(TaskEntity, { id, ...(options.liveOnly ? { deletedAt: null } : {}) });
+  async find(em: EntityManager, id: string, options: { liveOnly?: boolean } = {}): Promise<TaskRow | null> {
+    return (await selectTasks(em, [id], options))[0] ?? null;
   }
 
-  /** Task rows by id, in one query (they are then in `em`'s identity map for `find`). */
-  findMany(em: EntityManager, ids: string[]): Promise<TaskEntity[]> {
-    return em.find(TaskEntity, { id: { $in: [...new Set(ids)] } });
+  /** Task rows by id, in one query, keyed by id (deleted ones too). */
+  async findMany(em: EntityManager, ids: string[]): Promise<Map<string, TaskRow>> {
+    return new Map((await selectTasks(em, [...new Set(ids)])).map((task) => [task.id, task]));
   }
 
   /** Locks a task row for this transaction (no access check: the caller decides), or 404. */
-  lock(tx: WriteTx, id: string): Promise<TaskEntity> {
-    return tx.lock(TaskEntity, id, 'task');
+  async lock(tx: WriteTx, id: string): Promise<TaskRow> {
+    const task = await lockTask(tx.em, id);
+    if (!task) throw AppError.notFound('task', id);
+    return task;
+  }
+
+  /**
+   * Writes changed fields of a task locked by `lock` (version + 1, `updatedAt` now) and applies them to `task`.
+   * Every change to an existing task goes through here.
+   */
+  save(tx: WriteTx, task: TaskRow, fields: Partial<TaskRow>): Promise<void> {
+    return updateTask(tx.em, task, fields);
   }
 
   /** Locks a live task for this transaction and checks the caller may act on its workflow. */
-  async lockForWrite(tx: WriteTx, id: string): Promise<TaskEntity> {
-    const task = await tx.lock(TaskEntity, id, 'task');
+  async lockForWrite(tx: WriteTx, id: string): Promise<TaskRow> {
+    const task = await this.lock(tx, id);
     if (task.deletedAt) throw AppError.notFound('task', id);
     await this.access.assertCanAct(tx.em, tx.caller, tx.meta, task.workflow);
     return task;
   }
 
   /** While an agent holds a live claim, other agents may not change the task; humans may. */
-  async assertNotClaimedByOther(tx: WriteTx, task: TaskEntity): Promise<void> {
+  async assertNotClaimedByOther(tx: WriteTx, task: TaskRow): Promise<void> {
     if (tx.caller.type !== 'agent' || !activeClaim(task, new Date()) || task.claimedBy === tx.caller.id) return;
     const holder = await this.agents.find(tx.em, task.claimedBy!);
     throw new AppError(
@@ -165,7 +176,7 @@ export class TasksService {
     );
   }
 
-  private async assertVersion(tx: WriteTx, task: TaskEntity, expected: number | null): Promise<void> {
+  private async assertVersion(tx: WriteTx, task: TaskRow, expected: number | null): Promise<void> {
     if (expected !== null && expected !== task.version)
       throw AppError.versionConflict('task', await this.one(tx.em, task));
   }
@@ -213,7 +224,7 @@ export class TasksService {
       createdBy: tx.caller.id,
       updatedBy: tx.caller.id,
     });
-    enterStatus(task, status, new Date());
+    Object.assign(task, statusFields(task, status, new Date()));
     await tx.em.flush();
     const created = await this.one(tx.em, task);
     tx.record({
@@ -240,12 +251,12 @@ export class TasksService {
     await this.assertNotClaimedByOther(tx, task);
     await this.assertVersion(tx, task, expectedVersion);
     await this.assertAssignees(tx.em, patch, task.workflow);
-    const before = toTask(task, 0);
-    applyPatch(task, taskFieldsOf(patch));
-    const changes = taskChanges(before, toTask(task, 0));
+    const fields = taskFieldsOf(patch);
+    const after = { ...task };
+    applyPatch(after, fields);
+    const changes = taskChanges(toTask(task, 0), toTask(after, 0));
     if (Object.keys(changes).length === 0) return this.one(tx.em, task);
-    task.updatedBy = tx.caller.id;
-    await tx.em.flush();
+    await this.save(tx, task, { ...fields, updatedBy: tx.caller.id });
     const updated = await this.one(tx.em, task);
     tx.record({
       action: 'task.updated',
@@ -284,10 +295,11 @@ export class TasksService {
             placement.status,
           );
     const before = toTask(task, 0);
-    task.rank = rankIn(slot);
-    enterStatus(task, placement.status, new Date());
-    task.updatedBy = tx.caller.id;
-    await tx.em.flush();
+    await this.save(tx, task, {
+      rank: rankIn(slot),
+      ...statusFields(task, placement.status, new Date()),
+      updatedBy: tx.caller.id,
+    });
     const moved = await this.one(tx.em, task);
     tx.record({
       action: 'task.moved',
@@ -310,9 +322,7 @@ export class TasksService {
     await this.assertNotClaimedByOther(tx, task);
     await this.assertVersion(tx, task, expectedVersion);
     const deletedAt = new Date();
-    task.deletedAt = deletedAt;
-    task.updatedBy = tx.caller.id;
-    await tx.em.flush();
+    await this.save(tx, task, { deletedAt, updatedBy: tx.caller.id });
     const deleted = await this.one(tx.em, task);
     tx.record({
       action: 'task.deleted',
