@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { LockMode, MikroORM, type EntityManager } from '@mikro-orm/postgresql';
-import type { EntityClass } from '@mikro-orm/core';
+import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import type { EntityClass, EntityDictionary } from '@mikro-orm/core';
 import { EventBus, type CommittedEntry } from './event-bus';
 import { AppError } from '../common/app-error';
 import { writeBatchSize, writesRequeued } from '../common/metrics';
@@ -163,10 +163,14 @@ export class WritePath {
       caller,
       meta,
       record: (draft) => drafts.push(draft),
-      lock: async (entity, id, what) => {
-        const row = await em.findOne(entity, { id } as never, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      // A plain `select … for update` mapped to an entity: an entity query would cost about 3× the CPU.
+      lock: async <E extends object>(entity: EntityClass<E>, id: string, what: string) => {
+        const table = em.getMetadata().get(entity).tableName;
+        const [row] = await em.execute<Array<EntityDictionary<E>>>(`select * from "${table}" where id = ? for update`, [
+          id,
+        ]);
         if (!row) throw AppError.notFound(what, id);
-        return row;
+        return em.map(entity, row);
       },
     };
     const value = await work(tx);
