@@ -199,12 +199,16 @@ export function nginxConfig({ prefix, port, backendPorts }) {
   const site = readFileSync(join(ROOT, 'nginx/tandem.conf'), 'utf8');
   const servers = (extra) => backendPorts.map((p) => `    server 127.0.0.1:${p}${extra};`).join('\n');
   // Locally the backend nodes serve the static frontend themselves (as `npm start` does).
-  const upstreams = [
-    'upstream tandem_backend {',
-    '    ip_hash;',
+  const backend = (name, balance) => [
+    `upstream ${name} {`,
+    `    ${balance};`,
     servers(' max_fails=1 fail_timeout=5s'),
     '    keepalive 32;',
     '}',
+  ];
+  const upstreams = [
+    ...backend('tandem_backend', 'ip_hash'),
+    ...backend('tandem_api', 'least_conn'),
     'upstream tandem_frontend {',
     servers(''),
     '    keepalive 8;',

@@ -69,10 +69,22 @@ describe('docker-compose.yml and nginx/ describe what `npm run cluster` runs', (
 
   it('points nginx at every backend node on its PORT, and at the frontend on the port it listens on', () => {
     const port = services[backends[0]].environment?.PORT;
-    expect(upstream('tandem_backend').sort()).toEqual(backends.map((name) => `${name}:${port}`).sort());
+    for (const balanced of ['tandem_backend', 'tandem_api'])
+      expect(upstream(balanced).sort()).toEqual(backends.map((name) => `${name}:${port}`).sort());
     const frontendPort = /listen (\d+);/.exec(frontendSite)?.[1];
     expect(upstream('tandem_frontend')).toEqual([`frontend:${frontendPort}`]);
     expect(services[backends[0]].healthcheck?.test.join(' ')).toContain(`127.0.0.1:${port}/health/ready`);
+  });
+
+  it('keeps a socket on one node (ip_hash) and sends each REST request to the least busy node', () => {
+    const balancing = (name: string) => new RegExp(`upstream ${name} \\{\\s*(\\w+);`).exec(site)?.[1];
+    const target = (path: string) => new RegExp(`location ${path} \\{[^}]*proxy_pass http://(\\w+);`).exec(site)?.[1];
+    expect(balancing(target('/socket.io/')!)).toBe('ip_hash');
+    expect(balancing(target('/api/')!)).toBe('least_conn');
+    expect(balancing(target('/health')!)).toBe('least_conn');
+    const local = nginxConfig({ prefix: '/tmp/x', port: 8089, backendPorts: [4001, 4002] });
+    expect(local).toMatch(/upstream tandem_backend \{\s*ip_hash;/);
+    expect(local).toMatch(/upstream tandem_api \{\s*least_conn;/);
   });
 
   it('publishes nginx on the port its site listens on, and the cluster can rewrite that site', () => {

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { TandemClient, type EventEnvelope } from '@tandem/shared';
@@ -226,15 +225,24 @@ describe('fault injection (real processes)', () => {
     await db?.end();
   }, LONG);
 
-  /** Established TCP connections whose remote end is `port` (nginx's upstream connections to a node). */
-  const connectionsTo = (port: number) =>
-    readFileSync('/proc/net/tcp', 'utf8')
-      .split('\n')
-      .slice(1)
-      .filter((line) => {
-        const [, , remote, state] = line.trim().split(/\s+/);
-        return state === '01' && remote !== undefined && parseInt(remote.split(':')[1], 16) === port;
-      }).length;
+  /** The node's own figures from its Prometheus endpoint. */
+  const metric = async (base: string, name: string) => {
+    const text = await (
+      await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${cluster.metricsToken}` } })
+    ).text();
+    const line = text.split('\n').find((row) => row.startsWith(`${name} `));
+    return line ? Number(line.split(' ')[1]) : 0;
+  };
+
+  /**
+   * The node holding the watchers' sockets: through nginx (ip_hash) every local client lands on one node, and REST
+   * goes to either, so the node is found by its own count of open sockets.
+   */
+  const socketNode = async () => {
+    if (!cluster.nginx) return cluster.nodes[0];
+    const sockets = await Promise.all(cluster.nodes.map((node) => metric(node.url, 'tandem_socket_connections')));
+    return cluster.nodes[sockets.indexOf(Math.max(...sockets))];
+  };
 
   it(
     'kill -9 of a node mid-stream: its clients fail over to the other node and get every event once',
@@ -242,10 +250,7 @@ describe('fault injection (real processes)', () => {
       const from = await headSeq();
       const watchers = Array.from({ length: 4 }, () => new Watcher(cluster.url, token, `workflow:${workflowId}`));
       await Promise.all(watchers.map((w) => w.ready));
-      // Through nginx with ip_hash every local client lands on one node: that is the one to kill.
-      const victim = cluster.nginx
-        ? cluster.nodes.reduce((a, b) => (connectionsTo(a.port) >= connectionsTo(b.port) ? a : b))
-        : cluster.nodes[0];
+      const victim = await socketNode();
       const statuses: number[] = [];
       const writer = (async () => {
         for (let round = 0; round < 40; round += 1) {
@@ -269,9 +274,7 @@ describe('fault injection (real processes)', () => {
       const from = await headSeq();
       const watchers = Array.from({ length: 3 }, () => new Watcher(cluster.url, token, `workflow:${workflowId}`));
       await Promise.all(watchers.map((w) => w.ready));
-      const victim = cluster.nginx
-        ? cluster.nodes.reduce((a, b) => (connectionsTo(a.port) >= connectionsTo(b.port) ? a : b))
-        : cluster.nodes[0];
+      const victim = await socketNode();
       for (let i = 0; i < 5; i += 1) expect(await move(cluster.url, tasks[i])).toBe(200);
       const started = Date.now();
       const exitCode = await victim.stop('SIGTERM');
@@ -357,15 +360,6 @@ describe('fault injection (real processes)', () => {
     },
     LONG,
   );
-
-  /** The node's own figures from its Prometheus endpoint. */
-  const metric = async (base: string, name: string) => {
-    const text = await (
-      await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${cluster.metricsToken}` } })
-    ).text();
-    const line = text.split('\n').find((row) => row.startsWith(`${name} `));
-    return line ? Number(line.split(' ')[1]) : 0;
-  };
 
   const p99 = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
