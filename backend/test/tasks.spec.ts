@@ -345,7 +345,7 @@ describe('tasks', () => {
     expect((await board(workflow.id)).map((task) => task.rank)).toEqual([...ranks].sort());
   });
 
-  it('counts pending suggestions per task', async () => {
+  it('counts pending suggestions and comments per task, in reads and in the answers of writes', async () => {
     const workflow = await t.workflow();
     const agent = await t.agent([workflow.id]);
     const task = await created(workflow.id, { title: 'x' });
@@ -362,7 +362,17 @@ describe('tasks', () => {
            false, '[]', false, false)`,
         [task.id, workflow.id, agent.id, status, key],
       );
+    await t.http.post(`/api/tasks/${task.id}/comments`).set(bearer(member.token)).send({ body: 'one' }).expect(201);
     const read = await t.http.get(`/api/tasks/${task.id}`).set(bearer(viewer.token)).expect(200);
-    expect(read.body.pendingSuggestions).toBe(2);
+    expect(read.body).toMatchObject({ pendingSuggestions: 2, commentCount: 1 });
+    // A write reads the counts with its row lock: its answer and its event carry them too.
+    const moved = await move(read.body as Task, { status: 'in_progress' }).expect(200);
+    expect(moved.body).toMatchObject({ pendingSuggestions: 2, commentCount: 1, version: 2 });
+    const edited = await t.http
+      .patch(`/api/tasks/${task.id}`)
+      .set(bearer(member.token))
+      .send({ title: 'y', version: 2 })
+      .expect(200);
+    expect(edited.body).toMatchObject({ pendingSuggestions: 2, commentCount: 1, version: 3 });
   });
 });

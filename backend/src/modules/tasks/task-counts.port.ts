@@ -50,4 +50,17 @@ export class TaskCountsPort {
     for (const row of rows) result[row.name].set(row.task_id, Number(row.n));
     return result;
   }
+
+  /**
+   * Every count as a column of a statement that reads the `tasks` table (`, (select count(*) …) as "comments"`),
+   * so that a write reads its task and the task's counts in one round trip.
+   */
+  columns(): string {
+    return [...this.sources]
+      .map(
+        ([name, source]) =>
+          `, (select count(*)::int from ${source.table} where ${source.condition} and task_id = tasks.id) as "${name}"`,
+      )
+      .join('');
+  }
 }

@@ -16,17 +16,6 @@ export interface Slot {
   upper: string | null;
 }
 
-/** Namespace of the per-workflow advisory lock, apart from the audit chain's single-key lock. */
-const BOARD_LOCK_SPACE = 7481;
-
-/**
- * Serializes rank assignment and WIP counting per workflow until commit, so that two concurrent creates or
- * moves into one column never get the same rank or both slip under a hard limit.
- */
-export async function lockBoard(em: EntityManager, workflowId: string): Promise<void> {
-  await em.execute('select pg_advisory_xact_lock(?, hashtext(?))', [BOARD_LOCK_SPACE, workflowId]);
-}
-
 /**
  * Finds the slot from the neighbours the client named. With one neighbour the other side is the task really
  * adjacent to it in the column (hidden cards of a filtered view included), so the rank is always strictly between
@@ -86,7 +75,7 @@ export function rankIn(slot: Slot): string {
 
 /**
  * Checks the target column's WIP limit for one more task: over a hard limit throws 409 `wip_limit`, over a soft
- * one returns the warning to pass on. Call it under `lockBoard`.
+ * one returns the warning to pass on. Call it under the board's lock (`WorkflowsService.lockBoard`).
  */
 export async function checkWipLimit(
   em: EntityManager,

@@ -74,13 +74,24 @@ export async function selectTasks(
   return rows.map(toRow);
 }
 
-/** A task locked for update until the transaction ends (deleted ones too), or null. */
-export async function lockTask(em: EntityManager, id: string): Promise<TaskRow | null> {
-  const [row] = await em.execute<Array<Record<string, unknown>>>(
-    `select ${SELECT} from tasks where id = ? for update`,
+/**
+ * A task locked for update until the transaction ends (deleted ones too), or null; `columns` adds expressions
+ * over the row (`, expression as "name"`), returned beside it.
+ */
+export async function lockTask(
+  em: EntityManager,
+  id: string,
+  columns = '',
+): Promise<{ task: TaskRow; extra: Record<string, unknown> } | null> {
+  const [raw] = await em.execute<Array<Record<string, unknown>>>(
+    `select ${SELECT}${columns} from tasks where id = ? for update`,
     [id],
   );
-  return row ? toRow(row) : null;
+  if (!raw) return null;
+  const task: Record<string, unknown> = {};
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) (key in COLUMNS ? task : extra)[key] = value;
+  return { task: toRow(task), extra };
 }
 
 /**

@@ -21,8 +21,8 @@ import type { TaskHistoryQueryDto } from './dto/task.dto';
 import { TaskEntity } from './entities/task.entity';
 import { activeClaim, statusFields, taskChanges, taskFieldsOf, toTask } from './task.mapper';
 import { lockTask, selectTasks, updateTask, type TaskRow } from './task-rows';
-import { checkWipLimit, findSlot, fitsSlot, lockBoard, rankIn, type TaskPlacement } from './task-placement';
-import { TaskCountsPort, type TaskCounts } from './task-counts.port';
+import { checkWipLimit, findSlot, fitsSlot, rankIn, type TaskPlacement } from './task-placement';
+import { TaskCountsPort, type TaskCountName, type TaskCounts } from './task-counts.port';
 
 export type { TaskPlacement } from './task-placement';
 
@@ -69,9 +69,20 @@ export class TasksService {
     private readonly workflows: WorkflowsService,
   ) {}
 
+  /**
+   * The counts read with each task's row lock (`lock`): a write to the task does not change them, so its answer
+   * needs no second query.
+   */
+  private readonly countsAtLock = new WeakMap<TaskRow, Partial<Record<TaskCountName, number>>>();
+
   /** The API shape, with `pendingSuggestions` and `commentCount` counted in one query. */
   async serialize(em: EntityManager, tasks: TaskRow[]): Promise<Task[]> {
     if (tasks.length === 0) return [];
+    const locked = tasks.map((task) => this.countsAtLock.get(task));
+    if (locked.every((counts) => counts !== undefined)) {
+      const now = new Date();
+      return tasks.map((task, i) => toTask(task, locked[i].pendingSuggestions ?? 0, now, locked[i].comments ?? 0));
+    }
     return this.withCounts(tasks, await this.taskCounts.counts(em, { taskIds: tasks.map((task) => task.id) }));
   }
 
@@ -137,9 +148,10 @@ export class TasksService {
 
   /** Locks a task row for this transaction (no access check: the caller decides), or 404. */
   async lock(tx: WriteTx, id: string): Promise<TaskRow> {
-    const task = await lockTask(tx.em, id);
-    if (!task) throw AppError.notFound('task', id);
-    return task;
+    const locked = await lockTask(tx.em, id, this.taskCounts.columns());
+    if (!locked) throw AppError.notFound('task', id);
+    this.countsAtLock.set(locked.task, locked.extra as Partial<Record<TaskCountName, number>>);
+    return locked.task;
   }
 
   /**
@@ -208,8 +220,8 @@ export class TasksService {
     if (workflow.archivedAt) throw new AppError(ErrorCode.Conflict, 'The workflow is archived');
     await this.assertAssignees(tx.em, dto, workflowId);
     const status = dto.status ?? 'pending';
-    await lockBoard(tx.em, workflowId);
-    const warnings = await checkWipLimit(tx.em, workflowId, workflow.wipLimits, status);
+    const { wipLimits } = (await this.workflows.lockBoard(tx.em, workflowId))!;
+    const warnings = await checkWipLimit(tx.em, workflowId, wipLimits, status);
     const slot = await findSlot(tx.em, workflowId, { status }, null);
     const task = tx.em.create(TaskEntity, {
       workflow: workflowId,
@@ -281,19 +293,12 @@ export class TasksService {
     const task = await this.lockForWrite(tx, taskId);
     await this.assertNotClaimedByOther(tx, task);
     await this.assertVersion(tx, task, expectedVersion);
-    await lockBoard(tx.em, task.workflow);
+    const { wipLimits } = (await this.workflows.lockBoard(tx.em, task.workflow))!;
     const slot = await findSlot(tx.em, task.workflow, placement, task.id);
     if (placement.status === task.status && fitsSlot(task.rank, slot))
       return { task: await this.one(tx.em, task), warnings: [] };
     const warnings =
-      placement.status === task.status
-        ? []
-        : await checkWipLimit(
-            tx.em,
-            task.workflow,
-            (await this.workflows.rules(tx.em, task.workflow))!.wipLimits,
-            placement.status,
-          );
+      placement.status === task.status ? [] : await checkWipLimit(tx.em, task.workflow, wipLimits, placement.status);
     const before = toTask(task, 0);
     await this.save(tx, task, {
       rank: rankIn(slot),

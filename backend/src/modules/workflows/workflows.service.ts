@@ -25,6 +25,15 @@ import { DEFAULT_POLICY, effectivePolicy } from './workflow-policy';
 import { WorkflowAccess } from './workflow-access.service';
 import { WorkflowProgressPort } from './workflow-progress.port';
 
+/** What a write needs of its workflow: the effective policy and the WIP limits. */
+export interface WorkflowRules {
+  policy: WorkflowPolicy;
+  wipLimits: WipLimits;
+}
+
+/** Namespace of the per-workflow (board) advisory lock, apart from the audit chain's single-key lock. */
+const BOARD_LOCK_SPACE = 7481;
+
 /** Applies a WIP-limits patch: entries replace a column's limit, null removes it, absent columns keep theirs. */
 function patchWipLimits(current: WipLimits, patch: WipLimitsPatch): WipLimits {
   const merged: WipLimits = { ...current };
@@ -54,14 +63,28 @@ export class WorkflowsService {
   }
 
   /**
-   * A workflow's rules (its effective policy and its WIP limits), by plain SQL: every move to another column and
-   * every decision reads them, inside the write's transaction. Null when there is no such workflow.
+   * A workflow's rules (its effective policy and its WIP limits), by plain SQL: every decision reads them, inside
+   * the write's transaction. Null when there is no such workflow.
    */
-  async rules(em: EntityManager, id: string): Promise<{ policy: WorkflowPolicy; wipLimits: WipLimits } | null> {
-    const [row] = await em.execute<Array<{ policy: Partial<WorkflowPolicy>; wip_limits: WipLimits }>>(
-      'select policy, wip_limits from workflows where id = ?',
-      [id],
+  rules(em: EntityManager, id: string): Promise<WorkflowRules | null> {
+    return this.readRules(em, 'select policy, wip_limits from workflows where id = ?', [id]);
+  }
+
+  /**
+   * Locks the workflow's board until commit and reads its rules under the lock, in one statement. Creates and
+   * moves on one board queue here, so that two never get the same rank or both slip under a hard WIP limit.
+   */
+  lockBoard(em: EntityManager, id: string): Promise<WorkflowRules | null> {
+    return this.readRules(
+      em,
+      // A CTE with a volatile function runs exactly once, before the read.
+      'with board as (select pg_advisory_xact_lock(?, hashtext(?))) select policy, wip_limits from board, workflows where id = ?',
+      [BOARD_LOCK_SPACE, id, id],
     );
+  }
+
+  private async readRules(em: EntityManager, sql: string, params: unknown[]): Promise<WorkflowRules | null> {
+    const [row] = await em.execute<Array<{ policy: Partial<WorkflowPolicy>; wip_limits: WipLimits }>>(sql, params);
     return row ? { policy: effectivePolicy(row), wipLimits: row.wip_limits } : null;
   }
 
