@@ -150,7 +150,7 @@ export class TasksService {
   async lock(tx: WriteTx, id: string): Promise<TaskRow> {
     const locked = await lockTask(tx.em, id, this.taskCounts.columns());
     if (!locked) throw AppError.notFound('task', id);
-    this.countsAtLock.set(locked.task, locked.extra as Partial<Record<TaskCountName, number>>);
+    this.countsAtLock.set(locked.task, locked.extra);
     return locked.task;
   }
 
