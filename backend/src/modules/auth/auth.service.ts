@@ -9,7 +9,7 @@ import { AgentsService } from '../agents/agents.service';
 import { AuditService } from '../../core/audit.service';
 import { WritePath, type WriteTx } from '../../core/write-path.service';
 import type { UserEntity } from '../users/entities/user.entity';
-import { UsersService, type Principal } from '../users/users.service';
+import { PRINCIPAL_SQL, principalOf, UsersService, type Principal, type PrincipalRow } from '../users/users.service';
 import { toUser } from '../users/user.mapper';
 import type { LoginDto } from './dto/login.dto';
 import type { MfaLoginDto } from './dto/mfa.dto';
@@ -133,12 +133,7 @@ export class AuthService {
       const agent = await this.agents.findByKey(em, hash);
       return agent ? { type: 'agent', id: agent.id, name: agent.name, keyHash: hash } : null;
     }
-    // Plain SQL: it runs on every request (see UsersService.principal).
-    const [session] = await em.execute<Array<{ id: string; user_id: string }>>(
-      'select id, user_id from sessions where token_hash = ? and expires_at > now()',
-      [hash],
-    );
-    return session ? this.sessionHolder(em, { id: session.id, userId: session.user_id }, options) : null;
+    return this.sessionHolder(em, 's.token_hash = ?', [hash], options);
   }
 
   /**
@@ -158,20 +153,26 @@ export class AuthService {
       }
       case 'human': {
         if (!caller.sessionId) return null;
-        const session = await em.findOne(SessionEntity, { id: caller.sessionId, expiresAt: { $gt: new Date() } });
-        return session?.userId === caller.id ? this.sessionHolder(em, session) : null;
+        return this.sessionHolder(em, 's.id = ? and s.user_id = ?', [caller.sessionId, caller.id]);
       }
     }
   }
 
+  /** The caller holding the unexpired session `where` picks (over `sessions s`), if its user is enabled. */
   private async sessionHolder(
     em: EntityManager,
-    session: Pick<SessionEntity, 'id' | 'userId'>,
+    where: string,
+    params: unknown[],
     options: { allowEnrollment?: boolean } = {},
   ): Promise<Caller | null> {
-    const user = await this.users.principal(em, session.userId);
-    if (!user) return null;
-    const caller = this.callerFor(user, session.id);
+    // One statement (see PRINCIPAL_SQL): it runs on every request.
+    const [row] = await em.execute<Array<PrincipalRow & { session_id: string }>>(
+      `select s.id as session_id, ${PRINCIPAL_SQL.columns} from sessions s join users u on u.id = s.user_id
+       where ${where} and s.expires_at > now() and ${PRINCIPAL_SQL.enabled}`,
+      params,
+    );
+    if (!row) return null;
+    const caller = this.callerFor(principalOf(row), row.session_id);
     return caller.type === 'human' && caller.mfaEnrollmentRequired && !options.allowEnrollment ? null : caller;
   }
 

@@ -22,6 +22,27 @@ function temporaryPassword(): string {
 /** Who an enabled user is, for resolving a caller. */
 export type Principal = Pick<UserEntity, 'id' | 'name' | 'role' | 'mfaEnabledAt'>;
 
+/**
+ * How a principal is read, by plain SQL from `users` aliased `u`: every request resolves its caller, so auth reads
+ * the session and its holder in one statement, and an entity query would cost about three times the CPU of the
+ * statement itself (bench/where-the-time-goes.md).
+ */
+export const PRINCIPAL_SQL = { columns: 'u.id, u.name, u.role, u.mfa_enabled_at', enabled: 'u.disabled = false' };
+
+export interface PrincipalRow {
+  id: string;
+  name: string;
+  role: Role;
+  mfa_enabled_at: string | null;
+}
+
+export const principalOf = (row: PrincipalRow): Principal => ({
+  id: row.id,
+  name: row.name,
+  role: row.role,
+  mfaEnabledAt: row.mfa_enabled_at === null ? null : new Date(row.mfa_enabled_at),
+});
+
 @Injectable()
 export class UsersService {
   constructor(
@@ -33,18 +54,6 @@ export class UsersService {
   /** A user row, for modules that need one (they never query the users table themselves). */
   find(em: EntityManager, id: string): Promise<UserEntity | null> {
     return em.findOne(UserEntity, { id });
-  }
-
-  /**
-   * An enabled user as a caller needs it, by plain SQL: every request resolves its caller, and an entity query costs
-   * about three times the CPU of the statement itself (bench/where-the-time-goes.md).
-   */
-  async principal(em: EntityManager, id: string): Promise<Principal | null> {
-    const [row] = await em.execute<Array<{ id: string; name: string; role: Role; mfa_enabled_at: Date | null }>>(
-      'select id, name, role, mfa_enabled_at from users where id = ? and disabled = false',
-      [id],
-    );
-    return row ? { id: row.id, name: row.name, role: row.role, mfaEnabledAt: row.mfa_enabled_at } : null;
   }
 
   /** Locks a user row for this transaction, or 404. */
