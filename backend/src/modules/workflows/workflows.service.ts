@@ -71,8 +71,10 @@ export class WorkflowsService {
   }
 
   /**
-   * Locks the workflow's board until commit and reads its rules under the lock, in one statement. Creates and
-   * moves on one board queue here, so that two never get the same rank or both slip under a hard WIP limit.
+   * Locks the workflow's board until commit, and reads its rules in the same statement. Creates and moves on one
+   * board queue here, so that two never get the same rank or both slip under a hard WIP limit: what the lock guards
+   * (ranks, column counts) must be read by later statements, whose snapshots are taken once it is held; the rules
+   * are read with the statement's snapshot, taken before any wait, as a separate read would be.
    */
   lockBoard(em: EntityManager, id: string): Promise<WorkflowRules | null> {
     return this.readRules(
