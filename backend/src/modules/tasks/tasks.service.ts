@@ -75,7 +75,7 @@ export class TasksService {
    */
   private readonly countsAtLock = new WeakMap<TaskRow, Partial<Record<TaskCountName, number>>>();
 
-  /** The API shape, with `pendingSuggestions` and `commentCount` counted in one query. */
+  /** The API shape, with `pendingSuggestions` and `commentCount` as read with the rows' locks, or in one query. */
   async serialize(em: EntityManager, tasks: TaskRow[]): Promise<Task[]> {
     if (tasks.length === 0) return [];
     const locked = tasks.map((task) => this.countsAtLock.get(task));
