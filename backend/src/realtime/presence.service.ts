@@ -12,6 +12,13 @@ import type { PresenceStore } from './presence-store';
 export const PRESENCE_HEARTBEAT_MS = 4000;
 export const PRESENCE_TTL_MS = 12_000;
 
+/**
+ * How long after a board's viewers changed here its presence is pushed, and how long a viewer list read from the
+ * store serves newcomers: a wave of joins (a node's clients reconnecting) then reads each board's list about once
+ * per window instead of once per join (each read is the whole list: a thousand joins would be a million entries).
+ */
+export const PRESENCE_PUSH_DELAY_MS = 100;
+
 /** How often a node persists `agents.last_seen` for its connected agents (one UPDATE per node, not per agent). */
 export const LAST_SEEN_EVERY_MS = 30_000;
 
@@ -32,6 +39,11 @@ export class PresenceService {
   private readonly agentConnections = new Map<string, { agentId: string; status: LiveStatus }>();
   private readonly pushedViewers = new Map<string, string>();
   private pushedStatuses = new Map<string, AgentStatus>();
+  /** Boards whose viewers changed on this node since the last push (see PRESENCE_PUSH_DELAY_MS). */
+  private readonly changedBoards = new Set<string>();
+  private pushTimer: NodeJS.Timeout | undefined;
+  /** Each board's viewer list as last read from the store, and when. */
+  private readonly lastRead = new Map<string, { at: number; viewers: Promise<Viewer[]> }>();
   private timer: NodeJS.Timeout | undefined;
   /** Set by the gateway: how to broadcast, and which channels have subscribers on this node. */
   publish: (event: EphemeralEvent) => void = () => undefined;
@@ -56,6 +68,7 @@ export class PresenceService {
     clearInterval(this.timer);
     const keys = [...new Set([...this.views.keys(), ...this.agentConnections.keys()])];
     await Promise.allSettled(keys.map((key) => this.disconnected(key)));
+    await this.pushChangedBoards();
   }
 
   private boardKey(workflowId: string) {
@@ -75,19 +88,33 @@ export class PresenceService {
     const view = this.views.get(socketKey) ?? { viewer, workflowIds: new Set<string>() };
     view.workflowIds.add(workflowId);
     this.views.set(socketKey, view);
-    await this.guard(async () => {
-      await this.store.put(this.boardKey(workflowId), this.viewMember(socketKey, viewer), PRESENCE_TTL_MS);
-      await this.pushViewers(workflowId);
-    });
+    await this.guard(() =>
+      this.store.put(this.boardKey(workflowId), this.viewMember(socketKey, viewer), PRESENCE_TTL_MS),
+    );
+    this.boardChanged(workflowId);
   }
 
   async leaveBoard(socketKey: string, workflowId: string): Promise<void> {
     const view = this.views.get(socketKey);
     if (!view?.workflowIds.delete(workflowId)) return;
     if (view.workflowIds.size === 0) this.views.delete(socketKey);
+    await this.guard(() => this.store.remove(this.boardKey(workflowId), this.viewMember(socketKey, view.viewer)));
+    this.boardChanged(workflowId);
+  }
+
+  /** Pushes the board's presence once PRESENCE_PUSH_DELAY_MS have passed, with every other change made meanwhile. */
+  private boardChanged(workflowId: string): void {
+    this.changedBoards.add(workflowId);
+    this.pushTimer ??= setTimeout(() => void this.pushChangedBoards(), PRESENCE_PUSH_DELAY_MS).unref();
+  }
+
+  private async pushChangedBoards(): Promise<void> {
+    clearTimeout(this.pushTimer);
+    this.pushTimer = undefined;
+    const boards = [...this.changedBoards];
+    this.changedBoards.clear();
     await this.guard(async () => {
-      await this.store.remove(this.boardKey(workflowId), this.viewMember(socketKey, view.viewer));
-      await this.pushViewers(workflowId);
+      for (const workflowId of boards) await this.pushViewers(workflowId);
     });
   }
 
@@ -115,7 +142,20 @@ export class PresenceService {
     });
   }
 
-  async viewers(workflowId: string): Promise<Viewer[]> {
+  /** The board's viewers, read from the store unless read less than PRESENCE_PUSH_DELAY_MS ago (`fresh`: always). */
+  viewers(workflowId: string, options: { fresh?: boolean } = {}): Promise<Viewer[]> {
+    const last = this.lastRead.get(workflowId);
+    if (last && !options.fresh && Date.now() - last.at < PRESENCE_PUSH_DELAY_MS) return last.viewers;
+    const viewers = this.readViewers(workflowId);
+    this.lastRead.set(workflowId, { at: Date.now(), viewers });
+    // A failed read is not reused (one entry per board viewed here: the map stays as small as the boards).
+    viewers.catch(() => {
+      if (this.lastRead.get(workflowId)?.viewers === viewers) this.lastRead.delete(workflowId);
+    });
+    return viewers;
+  }
+
+  private async readViewers(workflowId: string): Promise<Viewer[]> {
     const byId = new Map<string, Viewer>();
     for (const member of await this.store.members(this.boardKey(workflowId))) {
       const [, type, id, name] = JSON.parse(member) as [string, Viewer['type'], string, string];
@@ -147,13 +187,13 @@ export class PresenceService {
     return statuses;
   }
 
-  /** Presence of one board now: sent to a new subscriber, and pushed when it changed. */
+  /** Presence of one board, sent to a new subscriber (at most PRESENCE_PUSH_DELAY_MS old: the push follows). */
   async boardPresence(workflowId: string): Promise<PresenceChanged> {
     return { workflowId, viewers: await this.viewers(workflowId) };
   }
 
   private async pushViewers(workflowId: string): Promise<void> {
-    const presence = await this.boardPresence(workflowId);
+    const presence = { workflowId, viewers: await this.viewers(workflowId, { fresh: true }) };
     const serialized = JSON.stringify(presence.viewers);
     if (this.pushedViewers.get(workflowId) === serialized) return;
     this.pushedViewers.set(workflowId, serialized);
