@@ -32,8 +32,14 @@ interface QueuedWrite {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown } | { deferred: true };
 
-/** Batches in flight on one node at once (each one transaction, one pooled connection). */
-const MAX_BATCHES = 4;
+/**
+ * Batches in flight on one node at once (each one transaction, one pooled connection). One: a node's batches would
+ * only contend with each other for the same board and chain locks (later writes stepping back after the lock
+ * timeout, work done twice), while writes arriving during a commit make the next batch bigger. Measured with
+ * `npm run bench -- --quick` (bench/where-the-time-goes.md): 1 batch beat 2 and 4 on one board (370, 309 and 263
+ * moves/s) and matched 2 over 16 boards.
+ */
+const MAX_BATCHES = 1;
 /**
  * Writes in one batch at most: each is a subtransaction, and PostgreSQL keeps up to 64 of a transaction's in
  * shared memory before every other session's snapshots get slower.
