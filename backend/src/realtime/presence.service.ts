@@ -13,9 +13,9 @@ export const PRESENCE_HEARTBEAT_MS = 4000;
 export const PRESENCE_TTL_MS = 12_000;
 
 /**
- * How long after a board's viewers changed here its presence is pushed, and how long a viewer list read from the
- * store serves newcomers: a wave of joins (a node's clients reconnecting) then reads each board's list about once
- * per window instead of once per join (each read is the whole list: a thousand joins would be a million entries).
+ * How long after a board's viewers changed here its presence is pushed, with every other change made meanwhile: a
+ * wave of joins (a node's clients reconnecting) then reads and pushes each board's list about once per window
+ * instead of once per join (each read is the whole list). A newcomer still gets the list read after its own join.
  */
 export const PRESENCE_PUSH_DELAY_MS = 100;
 
@@ -42,8 +42,6 @@ export class PresenceService {
   /** Boards whose viewers changed on this node since the last push (see PRESENCE_PUSH_DELAY_MS). */
   private readonly changedBoards = new Set<string>();
   private pushTimer: NodeJS.Timeout | undefined;
-  /** Each board's viewer list as last read from the store, and when. */
-  private readonly lastRead = new Map<string, { at: number; viewers: Promise<Viewer[]> }>();
   private timer: NodeJS.Timeout | undefined;
   /** Set by the gateway: how to broadcast, and which channels have subscribers on this node. */
   publish: (event: EphemeralEvent) => void = () => undefined;
@@ -142,20 +140,7 @@ export class PresenceService {
     });
   }
 
-  /** The board's viewers, read from the store unless read less than PRESENCE_PUSH_DELAY_MS ago (`fresh`: always). */
-  viewers(workflowId: string, options: { fresh?: boolean } = {}): Promise<Viewer[]> {
-    const last = this.lastRead.get(workflowId);
-    if (last && !options.fresh && Date.now() - last.at < PRESENCE_PUSH_DELAY_MS) return last.viewers;
-    const viewers = this.readViewers(workflowId);
-    this.lastRead.set(workflowId, { at: Date.now(), viewers });
-    // A failed read is not reused (one entry per board viewed here: the map stays as small as the boards).
-    viewers.catch(() => {
-      if (this.lastRead.get(workflowId)?.viewers === viewers) this.lastRead.delete(workflowId);
-    });
-    return viewers;
-  }
-
-  private async readViewers(workflowId: string): Promise<Viewer[]> {
+  async viewers(workflowId: string): Promise<Viewer[]> {
     const byId = new Map<string, Viewer>();
     for (const member of await this.store.members(this.boardKey(workflowId))) {
       const [, type, id, name] = JSON.parse(member) as [string, Viewer['type'], string, string];
@@ -187,13 +172,13 @@ export class PresenceService {
     return statuses;
   }
 
-  /** Presence of one board, sent to a new subscriber (at most PRESENCE_PUSH_DELAY_MS old: the push follows). */
+  /** Presence of one board now: sent to a new subscriber, and pushed when it changed. */
   async boardPresence(workflowId: string): Promise<PresenceChanged> {
     return { workflowId, viewers: await this.viewers(workflowId) };
   }
 
   private async pushViewers(workflowId: string): Promise<void> {
-    const presence = { workflowId, viewers: await this.viewers(workflowId, { fresh: true }) };
+    const presence = await this.boardPresence(workflowId);
     const serialized = JSON.stringify(presence.viewers);
     if (this.pushedViewers.get(workflowId) === serialized) return;
     this.pushedViewers.set(workflowId, serialized);
